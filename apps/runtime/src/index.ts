@@ -1,0 +1,2 @@
+/** The tRPC server and the engine that carries out effects will live here. */
+export {};

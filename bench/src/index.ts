@@ -1,0 +1,2 @@
+/** The benchmark will live here. */
+export {};

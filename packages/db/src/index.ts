@@ -1,0 +1,2 @@
+/** Drizzle schema, repositories and the database client (PGlite or PostgreSQL) will live here. */
+export {};
