@@ -1,0 +1,42 @@
+import { decideToolResult } from './decide-tool-result';
+import type { Draft } from './draft';
+import { refuse } from './draft';
+import { resolveCall, settleStep } from './flow';
+import type { SessionInput } from './inputs';
+import type { TransitionResult } from './outcome';
+
+/** A client submitted a tool result: decide, record exactly one decision, and carry it out. */
+export function onToolResult(
+  d: Draft,
+  input: Extract<SessionInput, { type: 'tool_result' }>,
+): TransitionResult {
+  const verdict = decideToolResult(d.initial, input.callId, input.outcome);
+  const record = { type: input.type, callId: input.callId, outcome: input.outcome };
+  if (verdict.kind === 'unknown_call_rejected') {
+    d.decide(verdict.kind, record, verdict.reason, { callId: input.callId });
+    return refuse(d, 'NOT_FOUND', `No tool call ${input.callId} in this session.`);
+  }
+  const { call } = verdict;
+  const about = {
+    callId: call.id,
+    agent: call.agent,
+    ...(call.owner.kind === 'subtask'
+      ? { planId: call.owner.planId, subtaskId: call.owner.subtaskId }
+      : {}),
+  };
+  d.decide(verdict.kind, record, verdict.reason, about);
+  switch (verdict.kind) {
+    case 'conflict_rejected':
+      return refuse(d, 'CONFLICT', `Tool call ${call.id}: ${verdict.reason}.`);
+    case 'duplicate_ignored':
+      return d.finish({ ok: true, decision: call.resolution ?? verdict.kind, duplicate: true });
+    case 'late_result_recorded':
+      return d.finish({ ok: true, decision: verdict.kind, duplicate: false });
+    case 'wait_for_siblings':
+    case 'resume_subtask':
+    case 'continue_agent':
+      resolveCall(d, call, input.outcome, 'client', verdict.kind);
+      settleStep(d, `result of ${call.id}`);
+      return d.finish({ ok: true, decision: verdict.kind, duplicate: false });
+  }
+}
