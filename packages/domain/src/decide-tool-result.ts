@@ -56,6 +56,13 @@ export function decideToolResult(
             reason: `call ${callId} already has a different result`,
           };
     case 'cancelled':
+      if (call.resolvedBy === 'approval') {
+        return {
+          kind: 'late_result_recorded',
+          call,
+          reason: `call ${callId} expired awaiting approval and was never dispatched`,
+        };
+      }
       return {
         kind: 'late_result_recorded',
         call,
@@ -90,7 +97,7 @@ export function decideToolResult(
         : {
             kind: 'continue_agent',
             call,
-            reason: `last open call of the step; the ${call.agent} agent continues`,
+            reason: `last open call of the step; the ${state.session.agent} agent continues`,
           };
     }
   }

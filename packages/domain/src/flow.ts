@@ -107,6 +107,8 @@ export function appendToolMessages(d: Draft, calls: readonly ToolCall[]): void {
 
 /** Ends the run: the session is idle and usable. */
 export function endRun(d: Draft, reason: string): void {
+  // A revision asked for in this run links only a plan made in this run.
+  if (d.session.revisingPlanId !== null) d.updateSession({ revisingPlanId: null });
   d.setRun({ status: 'idle' }, reason);
 }
 

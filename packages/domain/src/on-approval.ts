@@ -29,7 +29,8 @@ function repeats(approval: Approval, input: ApprovalInput): boolean {
       jsonEqual(approval.editedArguments, input.arguments)
     );
   }
-  return (input.feedback ?? null) === approval.feedback || input.feedback === undefined;
+  // Approving (or rejecting) again is the same decision, whatever the feedback says.
+  return true;
 }
 
 function about(call: ToolCall | undefined): {
@@ -113,12 +114,19 @@ export function onApprovalDecision(d: Draft, input: ApprovalInput): TransitionRe
     approval.expiresAt !== null &&
     Date.parse(approval.expiresAt) <= d.ctx.now
   ) {
-    expire(d, approval, call);
-    return d.finish({
-      ok: false,
-      code: 'CONFLICT',
-      message: `Approval ${approval.id} expired at ${approval.expiresAt}.`,
-    });
+    // Past its deadline the approval is no longer the human's to decide; the expiry timer
+    // records it (approval_expired). This late decision changes nothing.
+    d.decide(
+      'conflict_rejected',
+      record,
+      `approval ${approval.id} expired at ${approval.expiresAt}`,
+      about(call),
+    );
+    return refuse(
+      d,
+      'CONFLICT',
+      `Approval ${approval.id} expired at ${approval.expiresAt}; it can no longer be decided.`,
+    );
   }
   if (approval.status !== 'pending') {
     if (repeats(approval, input)) {
@@ -208,7 +216,15 @@ function expire(d: Draft, approval: Approval, call: ToolCall | undefined): void 
     about(call),
   );
   if (call?.status === 'awaiting_approval') {
-    resolveCall(d, call, rejectionOutcome(null, true), 'approval');
+    // An expired call is cancelled, not resolved: a result sent for it later is late.
+    const outcome = rejectionOutcome(null, true);
+    d.putCall({ ...call, status: 'cancelled', outcome, resolvedBy: 'approval', resolvedAt: d.at });
+    d.emit('tool_call.resolved', {
+      callId: call.id,
+      name: call.name,
+      outcome,
+      resolvedBy: 'approval',
+    });
     settleStep(d, `approval ${approval.id} expired`);
   }
 }

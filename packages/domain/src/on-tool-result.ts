@@ -19,7 +19,8 @@ export function onToolResult(
   const { call } = verdict;
   const about = {
     callId: call.id,
-    agent: call.agent,
+    // The agent that continues: after a switch_agent in the same step, the session's new one.
+    agent: verdict.kind === 'continue_agent' ? d.session.agent : call.agent,
     ...(call.owner.kind === 'subtask'
       ? { planId: call.owner.planId, subtaskId: call.owner.subtaskId }
       : {}),

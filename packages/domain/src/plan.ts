@@ -65,7 +65,7 @@ export function validatePlan(
     }
     for (const dep of subtask.dependsOn) {
       if (dep === index) problems.push(`subtask ${index} depends on itself`);
-      else if (dep >= count) {
+      else if (dep < 0 || dep >= count || !Number.isInteger(dep)) {
         problems.push(
           `subtask ${index} depends on ${dep}, which does not exist (indexes are 0..${count - 1})`,
         );

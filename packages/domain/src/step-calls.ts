@@ -107,6 +107,8 @@ export function admitStepCalls(
           fail(`Unknown agent "${to}".`);
         } else if (step.owner.kind !== 'session') {
           fail('switch_agent is not available inside a plan subtask.');
+        } else if (to === d.session.agent) {
+          ok(`You already are the ${to} agent; nothing was switched.`);
         } else {
           const from = d.session.agent;
           d.updateSession({ agent: to });
