@@ -1,7 +1,8 @@
 import { checkPermission } from './agents';
 import type { Draft } from './draft';
 import { refuse } from './draft';
-import { dispatchCall, resolveCall, settleStep } from './flow';
+import { settleStep } from './coordinator';
+import { dispatchCall, resolveCall } from './flow';
 import type { SessionInput } from './inputs';
 import { jsonEqual } from './json';
 import type { JsonValue } from './json';

@@ -1,17 +1,7 @@
 import type { Draft } from './draft';
 import { refuse } from './draft';
-import {
-  appendToolMessages,
-  completeSubtask,
-  endRun,
-  failRun,
-  failSubtask,
-  findSubtask,
-  settleStep,
-  startSubtask,
-  stepCalls,
-  stepRef,
-} from './flow';
+import { completeSubtask, failSubtask, settleStep, startSubtask } from './coordinator';
+import { appendToolMessages, endRun, failRun, findSubtask, stepCalls, stepRef } from './flow';
 import type { SessionInput } from './inputs';
 import type { TransitionResult } from './outcome';
 import { nextRunnableSubtask } from './plan';

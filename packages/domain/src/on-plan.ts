@@ -1,15 +1,7 @@
 import type { Draft } from './draft';
 import { refuse } from './draft';
-import {
-  cancelPlan,
-  resolveCall,
-  setPlanStatus,
-  settleStep,
-  startSubtask,
-  stepCalls,
-  appendToolMessages,
-  endRun,
-} from './flow';
+import { cancelPlan, setPlanStatus, settleStep, startSubtask } from './coordinator';
+import { appendToolMessages, endRun, resolveCall, stepCalls } from './flow';
 import type { SessionInput } from './inputs';
 import type { TransitionResult } from './outcome';
 import { nextRunnableSubtask } from './plan';

@@ -1,6 +1,7 @@
 import type { Draft } from './draft';
 import { refuse } from './draft';
-import { cancelOpenWork, cancelPlan, startStep } from './flow';
+import { cancelPlan, startStep } from './coordinator';
+import { cancelOpenWork } from './flow';
 import type { SessionInput } from './inputs';
 import type { TransitionResult } from './outcome';
 import { SESSION_OWNER } from './records';

@@ -1,7 +1,8 @@
 import { decideToolResult } from './decide-tool-result';
 import type { Draft } from './draft';
 import { refuse } from './draft';
-import { resolveCall, settleStep } from './flow';
+import { settleStep } from './coordinator';
+import { resolveCall } from './flow';
 import type { SessionInput } from './inputs';
 import type { TransitionResult } from './outcome';
 
