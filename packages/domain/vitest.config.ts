@@ -10,6 +10,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     setupFiles: ['./vitest.setup.ts'],
     hookTimeout: 60_000,
+    // 1,000 generated sessions per property take seconds, more when turbo runs suites in parallel.
+    testTimeout: 120_000,
     provide: { fastCheck: seed === undefined ? { numRuns } : { numRuns, seed } },
   },
 });

@@ -1,6 +1,6 @@
 /** JSON values as they cross the API and the database. */
 export type JsonValue =
-  string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
  * Whether two JSON values are the same payload. Object key order does not matter (a client
@@ -13,8 +13,8 @@ export function jsonEqual(a: JsonValue, b: JsonValue): boolean {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
     return a.every((item: JsonValue, i) => jsonEqual(item, b[i] as JsonValue));
   }
-  const objA = a as { readonly [key: string]: JsonValue };
-  const objB = b as { readonly [key: string]: JsonValue };
+  const objA = a;
+  const objB = b;
   const keysA = Object.keys(objA);
   if (keysA.length !== Object.keys(objB).length) return false;
   return keysA.every(
