@@ -1,2 +1,32 @@
-/** Drizzle schema, repositories and the database client (PGlite or PostgreSQL) will live here. */
-export {};
+/**
+ * @baton/db — everything Baton remembers, on PostgreSQL or embedded PGlite, and the concurrency
+ * control that makes the domain's guarantees hold across processes and replicas. The domain
+ * decides; this package commits its decisions atomically and fans out the events.
+ */
+export * from './client';
+export * from './errors';
+export * from './event-id';
+export { newId } from './ids';
+export type { RecordKind } from './ids';
+export { migrate, MIGRATIONS_FOLDER } from './migrate';
+export * as schema from './schema';
+export { TokenRole } from './schema';
+export * from './repo/apply-input';
+export { findExpiredApprovals } from './repo/approvals';
+export type { KeysetPosition, Page } from './repo/cursor';
+export { listDecisions } from './repo/decisions';
+export type { DecisionFilter } from './repo/decisions';
+export * from './repo/event-stream';
+export { EVENTS_CHANNEL, readAllEvents, readSessionEvents, subscribeEvents } from './repo/events';
+export type { EventPage } from './repo/events';
+export { claimLease, findExpiredLeases, renewLease } from './repo/leases';
+export type { Lease } from './repo/leases';
+export { listContextMessages } from './repo/messages';
+export { getPlan } from './repo/plans';
+export * from './repo/session-views';
+export { canSee, createSession } from './repo/sessions';
+export type { Access, NewSession, StoredSession } from './repo/sessions';
+export * from './repo/stats';
+export { appendStepText } from './repo/step-text';
+export * from './repo/tokens';
+export { loadWorkingSet } from './repo/working-set';

@@ -1,0 +1,122 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+/** Baton's drizzle schema, every table. */
+export type Schema = typeof schema;
+
+/**
+ * A drizzle handle on Baton's database — the database itself or an open transaction (a
+ * transaction is a `PgDatabase` too). Every repository takes one, so the same code runs on
+ * PGlite and PostgreSQL, inside or outside a transaction.
+ */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** Which engine holds the data: embedded PGlite or a PostgreSQL server. */
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** Stops a `listen`. */
+export type Unlisten = () => Promise<void>;
+
+/** An open database: the drizzle handle, transactions, LISTEN/NOTIFY, and closing. */
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Db;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onPayload` with the payload of each NOTIFY on `channel`, from every process that
+   * shares the database (PGlite: this process). Resolves once listening, so a caller can
+   * subscribe first and then read what was committed before. `onReconnect` is called when a
+   * dropped listening connection is back, since notifications sent meanwhile were lost.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onReconnect?: () => void,
+  ): Promise<Unlisten>;
+  close(): Promise<void>;
+}
+
+/** Where the data lives: a PostgreSQL URL, else a PGlite folder (`memory://` for none). */
+export interface DatabaseLocation {
+  /** `postgres://…`: use that server. */
+  readonly url?: string;
+  /** PGlite's data folder (default `./.baton/data`); `memory://` keeps it in memory. */
+  readonly dataDir?: string;
+}
+
+/** PGlite's data folder when neither a URL nor a folder is given. */
+export const DEFAULT_DATA_DIR = './.baton/data';
+
+/**
+ * Opens Baton's database: PostgreSQL through postgres.js when `url` is given, otherwise PGlite
+ * with its data in `dataDir`. Does not migrate; call {@link migrate} once opened.
+ */
+export async function openDatabase(location: DatabaseLocation = {}): Promise<Database> {
+  return location.url
+    ? openPostgres(location.url)
+    : openPglite(location.dataDir ?? DEFAULT_DATA_DIR);
+}
+
+function openPostgres(url: string): Database {
+  const options = { onnotice: () => undefined } as const;
+  const client = postgres(url, { ...options, max: 10 });
+  const db: Db = drizzlePostgres({ client, schema });
+  // drizzle reconfigures the client it is given, so LISTEN gets a client of its own.
+  let listener: postgres.Sql | null = null;
+  return {
+    kind: 'postgres',
+    db,
+    transaction: (fn) => db.transaction((tx) => fn(tx)),
+    async listen(channel, onPayload, onReconnect) {
+      listener ??= postgres(url, { ...options, max: 1 });
+      let listening = false;
+      let active = true;
+      const request = await listener.listen(
+        channel,
+        (payload) => active && onPayload(payload),
+        () => {
+          if (listening && active) onReconnect?.();
+          listening = true;
+        },
+      );
+      return async () => {
+        // postgres.js re-listens after a reconnect under a new registration that this
+        // `unlisten` no longer reaches; the flag silences it.
+        active = false;
+        await request.unlisten();
+      };
+    },
+    async close() {
+      await Promise.all([client.end(), listener?.end()]);
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  if (dataDir !== 'memory://') await mkdir(dataDir, { recursive: true });
+  return pgliteDatabase(await PGlite.create(dataDir));
+}
+
+/**
+ * A {@link Database} over a PGlite instance opened elsewhere (for instance from a snapshot made
+ * with `dumpDataDir`); closing it closes the instance.
+ */
+export function pgliteDatabase(client: PGlite): Database {
+  const db: Db = drizzlePglite({ client, schema });
+  return {
+    kind: 'pglite',
+    db,
+    transaction: (fn) => db.transaction((tx) => fn(tx)),
+    async listen(channel, onPayload) {
+      const unlisten = await client.listen(channel, onPayload);
+      return () => unlisten();
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,127 @@
+import type {
+  DomainConfig,
+  IdKind,
+  SessionEvent,
+  SessionInput,
+  SessionState,
+  TransitionResult,
+} from '@baton/domain';
+import { transition } from '@baton/domain';
+import type { Database, Db } from '../client';
+import { isUniqueViolation } from '../errors';
+import { newId } from '../ids';
+import { commitTransition } from './commit';
+import { findMessageIdByIdempotencyKey } from './messages';
+import type { Access } from './sessions';
+import { canSee, lockSession, toSession } from './sessions';
+import { loadWorkingSet } from './working-set';
+
+/** How long a model step's lease holds unless renewed (`BATON_LEASE_MS`'s default). */
+export const DEFAULT_LEASE_MS = 30_000;
+
+/** One input for one session, and what committing it needs. */
+export interface ApplyInputArgs {
+  readonly sessionId: string;
+  readonly input: SessionInput;
+  /** The clock reading (ms since the epoch) and the settings the domain decides with. */
+  readonly ctx: { readonly now: number; readonly config: DomainConfig };
+  /** Who will run the model steps this input starts: their lease is written in its name. */
+  readonly holder: string;
+  /** How long those leases hold (default {@link DEFAULT_LEASE_MS}). */
+  readonly leaseMs?: number;
+  /** Who is asking; another client's session is answered as not found. */
+  readonly access?: Access;
+  /** For a `user_message`: a repeated send with the same key replays the first one. */
+  readonly idempotencyKey?: string;
+  /** Makes the ids of new records (default: random, unique across processes). For tests. */
+  readonly newId?: (kind: IdKind) => string;
+}
+
+/** What applying an input did. */
+export interface AppliedInput {
+  readonly notFound: false;
+  /** The domain's result, as committed. */
+  readonly result: TransitionResult;
+  /** The events it appended, with their ids and `seq`. */
+  readonly events: readonly SessionEvent[];
+  /**
+   * Set when the input was a repeat of a `user_message` sent with the same idempotency key: the
+   * first send's message. Nothing was decided or written; `result.outcome` is `{ok, duplicate}`.
+   */
+  readonly replayedMessageId: string | null;
+}
+
+/** The answer for a session that does not exist, or that the caller may not see. */
+export interface SessionNotFound {
+  readonly notFound: true;
+}
+
+function unchanged(state: SessionState): TransitionResult {
+  return {
+    state,
+    messages: [],
+    effects: [],
+    decisions: [],
+    events: [],
+    outcome: { ok: true, duplicate: true },
+  };
+}
+
+async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<AppliedInput | SessionNotFound> {
+  const stored = await lockSession(tx, args.sessionId);
+  if (!stored || !canSee(args.access, stored.clientId)) return { notFound: true };
+  const session = toSession(stored);
+  const state = await loadWorkingSet(tx, session, args.input);
+  if (args.input.type === 'user_message' && args.idempotencyKey !== undefined) {
+    const first = await findMessageIdByIdempotencyKey(tx, {
+      sessionId: session.id,
+      idempotencyKey: args.idempotencyKey,
+    });
+    if (first !== null) {
+      return { notFound: false, result: unchanged(state), events: [], replayedMessageId: first };
+    }
+  }
+  const result = transition(state, args.input, {
+    now: args.ctx.now,
+    config: args.ctx.config,
+    newId: args.newId ?? newId,
+  });
+  const events = await commitTransition(tx, {
+    loaded: state,
+    lastSeq: stored.lastSeq,
+    result,
+    now: args.ctx.now,
+    lease: { holder: args.holder, ms: args.leaseMs ?? DEFAULT_LEASE_MS },
+    ...(args.input.type === 'user_message' && args.idempotencyKey !== undefined
+      ? { idempotencyKey: args.idempotencyKey }
+      : {}),
+  });
+  return { notFound: false, result, events, replayedMessageId: null };
+}
+
+/**
+ * Decides and commits one input, atomically: in one transaction it locks the session row
+ * (`SELECT … FOR UPDATE`, the per-session serialization across processes and replicas), loads
+ * the working set, runs the domain's `transition`, and writes the result — changed records as
+ * compare-and-set, new messages, decisions and events, the lease of any step it starts — then
+ * NOTIFYs subscribers at commit. A refused input commits only what the domain recorded for it
+ * (its decision). Anything that throws rolls the whole transaction back: nothing is left behind.
+ */
+export async function applyInput(
+  database: Database,
+  args: ApplyInputArgs,
+): Promise<AppliedInput | SessionNotFound> {
+  try {
+    return await database.transaction((tx) => applyLocked(tx, args));
+  } catch (error) {
+    // The session lock makes this race unreachable; the unique index is the final arbiter if it
+    // ever is: the losing send rolled back, and applying it again replays the winner.
+    if (
+      args.idempotencyKey !== undefined &&
+      isUniqueViolation(error, 'messages_session_idempotency_key_unique')
+    ) {
+      return database.transaction((tx) => applyLocked(tx, args));
+    }
+    throw error;
+  }
+}

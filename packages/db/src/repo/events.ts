@@ -1,0 +1,136 @@
+import type { DomainEvent, SessionEvent } from '@baton/domain';
+import { and, asc, eq, getTableColumns, gt, sql } from 'drizzle-orm';
+import type { Database, Db } from '../client';
+import { InvalidCursorError } from '../errors';
+import { decodeEventId, encodeEventId } from '../event-id';
+import { events } from '../schema';
+import { iso, toDate } from './dates';
+
+/** The NOTIFY channel a commit with events announces itself on; the payload is the session id. */
+export const EVENTS_CHANNEL = 'baton_events';
+
+type EventRow = typeof events.$inferSelect;
+
+/** The event a row holds, with its public id. */
+function toSessionEvent(row: EventRow): SessionEvent {
+  return {
+    id: encodeEventId({ tx: row.tx, id: row.id }),
+    sessionId: row.sessionId,
+    seq: row.seq,
+    type: row.type,
+    at: iso(row.at),
+    data: row.data,
+  } as SessionEvent;
+}
+
+/**
+ * Appends a session's events with `seq` = `afterSeq` + 1, + 2, …; the caller holds the session
+ * lock and moves the session's counter to the last `seq` in the same transaction. The unique
+ * (session, seq) constraint refuses any second writer of a position.
+ */
+export async function appendEvents(
+  tx: Db,
+  args: { sessionId: string; afterSeq: number; events: readonly DomainEvent[] },
+): Promise<SessionEvent[]> {
+  if (args.events.length === 0) return [];
+  const rows = await tx
+    .insert(events)
+    .values(
+      args.events.map((event, i) => ({
+        sessionId: args.sessionId,
+        seq: args.afterSeq + i + 1,
+        type: event.type,
+        data: event.data,
+        at: toDate(event.at),
+      })),
+    )
+    .returning();
+  return rows.sort((a, b) => a.seq - b.seq).map(toSessionEvent);
+}
+
+/** Wakes every subscriber of the session's events when the transaction commits. */
+export async function notifyEvents(tx: Db, sessionId: string): Promise<void> {
+  await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${sessionId})`);
+}
+
+/**
+ * One session's events after `afterId` (from its first event when absent), in `seq` order.
+ * `seq` is gap-free and assigned under the session lock, so a reader that resumes from the
+ * `seq` of the last event it saw misses nothing and sees nothing twice.
+ */
+export async function readSessionEvents(
+  db: Db,
+  args: { sessionId: string; afterId?: string | null; limit: number },
+): Promise<SessionEvent[]> {
+  let afterSeq = 0;
+  if (args.afterId) {
+    const position = decodeEventId(args.afterId);
+    const [row] = position
+      ? await db
+          .select({ seq: events.seq, tx: events.tx })
+          .from(events)
+          .where(and(eq(events.id, position.id), eq(events.sessionId, args.sessionId)))
+      : [];
+    if (!position || row?.tx !== position.tx) {
+      throw new InvalidCursorError('lastEventId', args.afterId);
+    }
+    afterSeq = row.seq;
+  }
+  const rows = await db
+    .select()
+    .from(events)
+    .where(and(eq(events.sessionId, args.sessionId), gt(events.seq, afterSeq)))
+    .orderBy(asc(events.seq))
+    .limit(args.limit);
+  return rows.map(toSessionEvent);
+}
+
+/** A page of the global stream. */
+export interface EventPage {
+  readonly events: SessionEvent[];
+  /**
+   * Events after these are committed but wait behind a transaction that is still running (it
+   * may yet write events that sort before them); read again shortly.
+   */
+  readonly heldBack: boolean;
+}
+
+/**
+ * Every session's events after `afterId`, in (transaction, id) order, delivering only events
+ * whose transaction is older than every transaction still running (the snapshot's xmin): no
+ * event can later commit behind the cursor, so a reader that resumes from the last id it saw
+ * gets no gap and no duplicate.
+ */
+export async function readAllEvents(
+  db: Db,
+  args: { afterId?: string | null; limit: number },
+): Promise<EventPage> {
+  const after = args.afterId ? decodeEventId(args.afterId) : null;
+  if (args.afterId && !after) throw new InvalidCursorError('lastEventId', args.afterId);
+  const rows = await db
+    .select({
+      ...getTableColumns(events),
+      horizon: sql<string>`pg_snapshot_xmin(pg_current_snapshot())::text`,
+    })
+    .from(events)
+    .where(after ? sql`(${events.tx}, ${events.id}) > (${after.tx}::xid8, ${after.id})` : undefined)
+    .orderBy(asc(events.tx), asc(events.id))
+    .limit(args.limit);
+  const deliverable = rows.filter((row) => BigInt(row.tx) < BigInt(row.horizon));
+  return {
+    events: deliverable.map(toSessionEvent),
+    heldBack: deliverable.length < rows.length,
+  };
+}
+
+/**
+ * Calls `onWake` with a session id whenever a commit appended events to that session, in any
+ * process sharing the database — or with `null` when notifications may have been lost (a
+ * listening connection came back), meaning "read again". Resolves once subscribed.
+ */
+export function subscribeEvents(
+  database: Database,
+  onWake: (sessionId: string | null) => void,
+): Promise<() => Promise<void>> {
+  return database.listen(EVENTS_CHANNEL, onWake, () => onWake(null));
+}

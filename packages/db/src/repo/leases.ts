@@ -1,0 +1,122 @@
+import { and, eq, lte, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { leases, sessions } from '../schema';
+
+/** A lease on a session's model step in flight. */
+export interface Lease {
+  readonly sessionId: string;
+  readonly stepId: string;
+  readonly fence: number;
+  readonly holder: string;
+  /** Milliseconds since the epoch. */
+  readonly expiresAt: number;
+}
+
+/**
+ * Writes the lease of a step the domain just started (or restarted under a new fence), inside
+ * the transaction that committed it: there is no moment where the step is committed but held by
+ * nobody. Unconditional: the caller holds the session lock and the domain chose the fence.
+ */
+export async function writeLease(tx: Db, lease: Lease): Promise<void> {
+  const values = { ...lease, expiresAt: new Date(lease.expiresAt) };
+  await tx
+    .insert(leases)
+    .values(values)
+    .onConflictDoUpdate({
+      target: leases.sessionId,
+      set: {
+        stepId: values.stepId,
+        fence: values.fence,
+        holder: values.holder,
+        expiresAt: values.expiresAt,
+      },
+    });
+}
+
+/**
+ * Claims the lease of the step the session is running at `fence` for `holder` until
+ * `expiresAt`. Succeeds only while the session's run is that step at that fence, and unless a
+ * different holder has a live lease on it at the same or a higher fence. One statement: of two
+ * workers racing, exactly one wins.
+ */
+export async function claimLease(db: Db, args: Lease & { now: number }): Promise<boolean> {
+  const expiresAt = new Date(args.expiresAt).toISOString();
+  const now = new Date(args.now).toISOString();
+  const claimed = await db.execute<{ session_id: string }>(sql`
+    INSERT INTO ${leases} (session_id, step_id, fence, holder, expires_at)
+    SELECT ${sessions.id}, ${args.stepId}::text, ${args.fence}::int, ${args.holder}::text,
+           ${expiresAt}::timestamptz
+      FROM ${sessions}
+     WHERE ${sessions.id} = ${args.sessionId}
+       AND ${sessions.run} ->> 'status' = 'model_step'
+       AND ${sessions.run} ->> 'stepId' = ${args.stepId}
+       AND (${sessions.run} ->> 'fence')::int = ${args.fence}::int
+    ON CONFLICT (session_id) DO UPDATE
+       SET step_id = excluded.step_id, fence = excluded.fence,
+           holder = excluded.holder, expires_at = excluded.expires_at
+     WHERE leases.step_id <> excluded.step_id
+        OR leases.fence < excluded.fence
+        OR leases.holder = excluded.holder
+        OR leases.expires_at <= ${now}::timestamptz
+    RETURNING session_id`);
+  return rowCount(claimed) === 1;
+}
+
+/** The number of rows a raw statement returned, on either driver. */
+function rowCount(result: unknown): number {
+  if (Array.isArray(result)) return result.length;
+  return (result as { rows: unknown[] }).rows.length;
+}
+
+/**
+ * Extends a lease its holder still has (same step, fence and holder) to `until`; false when the
+ * lease was lost — the holder must then stop, as its commit would be fenced anyway.
+ */
+export async function renewLease(
+  db: Db,
+  args: { sessionId: string; stepId: string; fence: number; holder: string; until: number },
+): Promise<boolean> {
+  const renewed = await db
+    .update(leases)
+    .set({ expiresAt: new Date(args.until) })
+    .where(
+      and(
+        eq(leases.sessionId, args.sessionId),
+        eq(leases.stepId, args.stepId),
+        eq(leases.fence, args.fence),
+        eq(leases.holder, args.holder),
+      ),
+    )
+    .returning({ sessionId: leases.sessionId });
+  return renewed.length === 1;
+}
+
+/**
+ * Leases expired at `now` whose step is still in flight (the session's run is that step at that
+ * fence): the engine applies `lease_expired` to each, which restarts the step under a new fence
+ * and a new holder.
+ */
+export async function findExpiredLeases(
+  db: Db,
+  args: { now: number; limit?: number },
+): Promise<{ sessionId: string; stepId: string; fence: number; holder: string }[]> {
+  return db
+    .select({
+      sessionId: leases.sessionId,
+      stepId: leases.stepId,
+      fence: leases.fence,
+      holder: leases.holder,
+    })
+    .from(leases)
+    .innerJoin(sessions, eq(sessions.id, leases.sessionId))
+    .where(
+      and(
+        lte(leases.expiresAt, new Date(args.now)),
+        eq(sessions.runStatus, 'model_step'),
+        sql`${sessions.run} ->> 'stepId' = ${leases.stepId}`,
+        sql`(${sessions.run} ->> 'fence')::int = ${leases.fence}`,
+      ),
+    )
+    .orderBy(leases.expiresAt)
+    .limit(args.limit ?? 100);
+}

@@ -1,0 +1,42 @@
+import type { SessionEvent } from '@baton/domain';
+import type { Database } from '../client';
+import { appendEvents, notifyEvents } from './events';
+import { lockSession, toSession, updateSession } from './sessions';
+
+/**
+ * Records text a model step is streaming as a `message.delta` event, so subscribers see it as it
+ * is generated. Like any write to a session it takes the session lock, and it is fenced: it
+ * writes only while the run is still on that step at that fence, and returns null otherwise
+ * (the step was cancelled, finished, or taken over), so a stale worker's text never reaches the
+ * stream. The step's `message.assistant` carries the whole text when it completes.
+ */
+export async function appendStepText(
+  database: Database,
+  args: { sessionId: string; stepId: string; fence: number; text: string; now: number },
+): Promise<SessionEvent | null> {
+  return database.transaction(async (tx) => {
+    const stored = await lockSession(tx, args.sessionId);
+    const run = stored?.run;
+    if (!stored || run?.status !== 'model_step' || run.stepId !== args.stepId) return null;
+    if (run.fence !== args.fence) return null;
+    const [event] = await appendEvents(tx, {
+      sessionId: stored.id,
+      afterSeq: stored.lastSeq,
+      events: [
+        {
+          type: 'message.delta',
+          at: new Date(args.now).toISOString(),
+          data: { stepId: args.stepId, text: args.text },
+        },
+      ],
+    });
+    await updateSession(tx, {
+      session: toSession(stored),
+      readLastSeq: stored.lastSeq,
+      lastSeq: stored.lastSeq + 1,
+      now: args.now,
+    });
+    await notifyEvents(tx, stored.id);
+    return event ?? null;
+  });
+}

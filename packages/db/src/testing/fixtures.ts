@@ -1,0 +1,83 @@
+import type { DomainConfig, SessionInput, StepToolCall } from '@baton/domain';
+import { defaultDomainConfig } from '@baton/domain';
+import type { Database } from '../client';
+import type { AppliedInput, ApplyInputArgs } from '../repo/apply-input';
+import { applyInput } from '../repo/apply-input';
+import { createSession } from '../repo/sessions';
+
+/** A test clock: milliseconds since the epoch, moved by hand. */
+export interface Clock {
+  now: number;
+}
+
+/** A clock at a fixed start. */
+export function testClock(start = Date.UTC(2030, 0, 1)): Clock {
+  return { now: start };
+}
+
+/** Applies `input` and fails the test when the session is not found. */
+export async function apply(
+  database: Database,
+  args: Omit<ApplyInputArgs, 'ctx' | 'holder'> & {
+    clock: Clock;
+    config?: Partial<DomainConfig>;
+    holder?: string;
+  },
+): Promise<AppliedInput> {
+  const { clock, config, holder, ...rest } = args;
+  const applied = await applyInput(database, {
+    ...rest,
+    ctx: { now: clock.now, config: { ...defaultDomainConfig, ...config } },
+    holder: holder ?? 'worker-a',
+  });
+  if (applied.notFound) throw new Error(`session ${args.sessionId} not found`);
+  return applied;
+}
+
+/** A new session, with its id. */
+export async function newSession(
+  database: Database,
+  clock: Clock,
+  options: { clientId?: string | null; title?: string } = {},
+): Promise<string> {
+  const { session } = await createSession(database, { ...options, ctx: { now: clock.now } });
+  return session.id;
+}
+
+/** The `model_step_completed` input for the step a run is on. */
+export function stepDone(
+  applied: AppliedInput,
+  text: string,
+  toolCalls: { name: string; arguments: Record<string, unknown> }[] = [],
+): SessionInput {
+  const run = applied.result.state.session.run;
+  if (run.status !== 'model_step') throw new Error(`no step in flight (run is ${run.status})`);
+  return {
+    type: 'model_step_completed',
+    stepId: run.stepId,
+    fence: run.fence,
+    text,
+    toolCalls: toolCalls as unknown as StepToolCall[],
+  };
+}
+
+/** A session whose run waits on one dispatched `read_file` call; returns the call's id. */
+export async function sessionAwaitingOneCall(
+  database: Database,
+  clock: Clock,
+): Promise<{ sessionId: string; callId: string }> {
+  const sessionId = await newSession(database, clock);
+  const started = await apply(database, {
+    sessionId,
+    clock,
+    input: { type: 'user_message', text: 'read a.ts' },
+  });
+  const stepped = await apply(database, {
+    sessionId,
+    clock,
+    input: stepDone(started, 'reading', [{ name: 'read_file', arguments: { path: 'a.ts' } }]),
+  });
+  const [call] = Object.values(stepped.result.state.calls);
+  if (!call) throw new Error('the step made no call');
+  return { sessionId, callId: call.id };
+}
