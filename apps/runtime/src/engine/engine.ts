@@ -1,0 +1,109 @@
+import type { Access, AppliedInput, Database, SessionNotFound } from '@baton/db';
+import { applyInput } from '@baton/db';
+import type { DomainConfig, Effect, SessionInput } from '@baton/domain';
+import type { Logger } from 'pino';
+import type { Limiter } from './limiter';
+import type { RunModelStep } from './ports';
+import type { EngineMetrics } from './metrics';
+import { runStepEffect } from './step-runner';
+
+/** What the engine needs from the rest of the runtime. */
+export interface EngineDeps {
+  readonly database: Database;
+  readonly config: DomainConfig;
+  readonly leaseMs: number;
+  /** This replica's name: the holder of the leases of the steps it runs. */
+  readonly holder: string;
+  readonly runModelStep: RunModelStep;
+  readonly limiter: Limiter;
+  readonly logger: Logger;
+  readonly metrics: EngineMetrics;
+  readonly now?: () => number;
+}
+
+/** Options of one input. */
+export interface ApplyOptions {
+  readonly access?: Access;
+  readonly idempotencyKey?: string;
+}
+
+/**
+ * The engine carries out what the domain decides: it commits each input through the database
+ * (which serializes it per session), then runs the effects — model steps under a lease, in the
+ * background, bounded by the limiter. Mutations return once their input is committed.
+ */
+export interface Engine {
+  apply(
+    sessionId: string,
+    input: SessionInput,
+    options?: ApplyOptions,
+  ): Promise<AppliedInput | SessionNotFound>;
+  /** Steps this replica is running now. */
+  readonly stepsInFlight: number;
+  /** Stops taking work, aborts the steps in flight (their leases let another replica resume them). */
+  close(): Promise<void>;
+}
+
+/** Creates the engine of one replica. */
+export function createEngine(deps: EngineDeps): Engine {
+  const now = deps.now ?? Date.now;
+  const controllers = new Map<string, AbortController>();
+  const running = new Set<Promise<void>>();
+  let closed = false;
+
+  const carryOut = (sessionId: string, effect: Effect): void => {
+    if (effect.type === 'abort_model_step') {
+      controllers.get(effect.stepId)?.abort(new Error(effect.reason));
+      return;
+    }
+    if (closed) return; // the lease expires and another replica (or the next start) resumes it
+    const controller = new AbortController();
+    controllers.set(effect.stepId, controller);
+    const task = runStepEffect(
+      { ...deps, now, apply: (id, input) => engine.apply(id, input), signal: controller.signal },
+      sessionId,
+      effect,
+    )
+      .catch((error: unknown) => {
+        deps.logger.error({ err: error, sessionId, stepId: effect.stepId }, 'model step crashed');
+      })
+      .finally(() => {
+        if (controllers.get(effect.stepId) === controller) controllers.delete(effect.stepId);
+        running.delete(task);
+      });
+    running.add(task);
+  };
+
+  const engine: Engine = {
+    async apply(sessionId, input, options = {}) {
+      const applied = await applyInput(deps.database, {
+        sessionId,
+        input,
+        ctx: { now: now(), config: deps.config },
+        holder: deps.holder,
+        leaseMs: deps.leaseMs,
+        ...(options.access ? { access: options.access } : {}),
+        ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
+      });
+      if (applied.notFound) return applied;
+      deps.metrics.recordApplied(input, applied);
+      for (const decision of applied.result.decisions) {
+        deps.logger.debug(
+          { sessionId, decision: decision.kind, reason: decision.reason },
+          'decision',
+        );
+      }
+      for (const effect of applied.result.effects) carryOut(sessionId, effect);
+      return applied;
+    },
+    get stepsInFlight() {
+      return controllers.size;
+    },
+    async close() {
+      closed = true;
+      for (const controller of controllers.values()) controller.abort(new Error('shutting down'));
+      await Promise.allSettled([...running]);
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,64 @@
+import type { AppliedInput } from '@baton/db';
+import type { AgentName, SessionInput } from '@baton/domain';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The engine's Prometheus metrics (served at `GET /metrics`). */
+export interface EngineMetrics {
+  readonly registry: Registry;
+  recordApplied(input: SessionInput, applied: AppliedInput): void;
+  observeModelStep(agent: AgentName, ms: number, outcome: 'ok' | 'error'): void;
+}
+
+/**
+ * Creates the metrics of one replica. `activeRuns` is read from the database at scrape time,
+ * so every replica reports the same, true number.
+ */
+export function createEngineMetrics(
+  activeRuns: () => Promise<Record<string, number>>,
+): EngineMetrics {
+  const registry = new Registry();
+  const decisions = new Counter({
+    name: 'baton_decisions_total',
+    help: 'Decisions recorded by this replica, by kind (SPEC §6).',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  const toolRoundTrip = new Histogram({
+    name: 'baton_tool_round_trip_seconds',
+    help: 'From a tool call dispatched to its result accepted.',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  const modelStep = new Histogram({
+    name: 'baton_model_step_seconds',
+    help: 'Duration of model steps, by agent and outcome.',
+    labelNames: ['agent', 'outcome'],
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'baton_runs',
+    help: 'Sessions by run state (from the database).',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [state, count] of Object.entries(await activeRuns())) this.set({ state }, count);
+    },
+  });
+  return {
+    registry,
+    recordApplied(input, applied) {
+      for (const decision of applied.result.decisions) decisions.inc({ kind: decision.kind });
+      if (input.type !== 'tool_result' || applied.result.outcome.ok !== true) return;
+      if (applied.result.outcome.duplicate) return;
+      const call = applied.result.state.calls[input.callId];
+      if (call?.dispatchedAt && call.resolvedAt) {
+        toolRoundTrip.observe((Date.parse(call.resolvedAt) - Date.parse(call.dispatchedAt)) / 1000);
+      }
+    },
+    observeModelStep(agent, ms, outcome) {
+      modelStep.observe({ agent, outcome }, ms / 1000);
+    },
+  };
+}

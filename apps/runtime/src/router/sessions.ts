@@ -1,0 +1,80 @@
+import { createSession, followEvents, getSession, listSessions } from '@baton/db';
+import { RunStatus } from '@baton/domain';
+import { tracked } from '@trpc/server';
+import { z } from 'zod';
+import { clientProcedure, notFound, router } from '../trpc';
+import { agentName, cursor, id, limit, reason } from './inputs';
+
+const runStatus = z.enum(Object.values(RunStatus) as [RunStatus, ...RunStatus[]]);
+
+/** `sessions.*`: conversations, their state and their live event stream. */
+export const sessionsRouter = router({
+  create: clientProcedure
+    .input(
+      z.strictObject({ title: z.string().min(1).max(200).optional(), agent: agentName.optional() }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const created = await createSession(ctx.database, {
+        ...input,
+        clientId: ctx.token.id,
+        ctx: { now: Date.now() },
+      });
+      return created.session;
+    }),
+
+  list: clientProcedure
+    .input(
+      z
+        .strictObject({
+          status: runStatus.optional(),
+          search: z.string().max(200).optional(),
+          limit,
+          cursor,
+        })
+        .default({ limit: 50 }),
+    )
+    .query(({ ctx, input }) =>
+      listSessions(ctx.database.db, {
+        ...input,
+        ...(ctx.access.clientId !== null ? { clientId: ctx.access.clientId } : {}),
+      }),
+    ),
+
+  get: clientProcedure.input(z.strictObject({ sessionId: id })).query(async ({ ctx, input }) => {
+    const details = await getSession(ctx.database.db, {
+      sessionId: input.sessionId,
+      access: ctx.access,
+    });
+    if (!details) throw notFound(`Session ${input.sessionId}`);
+    return details;
+  }),
+
+  events: clientProcedure
+    .input(z.strictObject({ sessionId: id, lastEventId: z.string().max(100).nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const visible = await getSession(ctx.database.db, {
+        sessionId: input.sessionId,
+        access: ctx.access,
+      });
+      if (!visible) throw notFound(`Session ${input.sessionId}`);
+      for await (const event of followEvents(ctx.database, {
+        sessionId: input.sessionId,
+        afterId: input.lastEventId ?? null,
+        ...(signal ? { signal } : {}),
+      })) {
+        yield tracked(event.id, event);
+      }
+    }),
+
+  cancel: clientProcedure
+    .input(z.strictObject({ sessionId: id, reason }))
+    .mutation(async ({ ctx, input }) => {
+      const applied = await ctx.engine.apply(
+        input.sessionId,
+        { type: 'cancel_run', reason: input.reason ?? 'cancelled by the user', by: ctx.token.name },
+        { access: ctx.access },
+      );
+      if (applied.notFound) throw notFound(`Session ${input.sessionId}`);
+      return applied.result.state.session.run;
+    }),
+});

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Database } from '@baton/db';
+import { countSessionsByRunStatus, migrate, openDatabase } from '@baton/db';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import type { Logger } from 'pino';
+import { authenticate, tokenFrom } from './auth/authenticate';
+import { createRateLimiter } from './auth/rate-limit';
+import type { BootstrapTokens } from './bootstrap';
+import { bootstrapTokens } from './bootstrap';
+import type { Engine } from './engine/engine';
+import { createEngine } from './engine/engine';
+import { createLimiter } from './engine/limiter';
+import { createEngineMetrics } from './engine/metrics';
+import type { RunModelStep } from './engine/ports';
+import { startRecovery } from './engine/recovery';
+import type { Settings } from './env';
+import { createModelStepRunner } from './model-runner';
+import { appRouter } from './router';
+import type { Context } from './trpc';
+
+/** The version reported by `health`. */
+export const VERSION = '0.1.0';
+
+/** A running runtime. */
+export interface Runtime {
+  readonly url: string;
+  readonly database: Database;
+  readonly engine: Engine;
+  /** The first-start tokens, when this start made them. */
+  readonly bootstrap: BootstrapTokens | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Baton's runtime: opens and migrates the database, makes the first tokens on an empty
+ * one, starts the engine and its recovery sweeps, and serves tRPC at `/trpc`, `GET /healthz`
+ * and `GET /metrics`.
+ */
+export async function startRuntime(
+  settings: Settings,
+  logger: Logger,
+  overrides: { runModelStep?: RunModelStep } = {},
+): Promise<Runtime> {
+  const database = await openDatabase(settings.database);
+  await migrate(database);
+  const bootstrap = await bootstrapTokens(database, Date.now());
+  const holder = settings.replicaId ?? `replica-${randomUUID().slice(0, 8)}`;
+  const metrics = createEngineMetrics(() => countSessionsByRunStatus(database.db));
+  const engine = createEngine({
+    database,
+    config: settings.domain,
+    leaseMs: settings.leaseMs,
+    holder,
+    runModelStep: overrides.runModelStep ?? createModelStepRunner(settings.models),
+    limiter: createLimiter(settings.models.concurrency),
+    logger,
+    metrics,
+  });
+  const recovery = startRecovery({
+    database,
+    engine,
+    intervalMs: Math.max(50, Math.floor(settings.leaseMs / 2)),
+    now: Date.now,
+    logger,
+  });
+  const rateLimiter = createRateLimiter(settings.limits.requestsPerMinute);
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: settings.limits.maxResultBytes * 2 + 64 * 1024,
+    async createContext({ req, info }): Promise<Context> {
+      const auth = await authenticate(
+        database,
+        tokenFrom(req.headers.authorization, info.connectionParams),
+        settings.bootstrapToken,
+      );
+      return {
+        database,
+        engine,
+        settings,
+        metrics,
+        logger,
+        rateLimiter,
+        version: VERSION,
+        token: auth.token,
+        tokenProblem: auth.problem,
+      };
+    },
+    onError({ error, path }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        logger.error({ err: error, path }, 'request failed');
+    },
+  });
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok', version: VERSION, database: database.kind }));
+    } else if (path === '/metrics') {
+      metrics.registry
+        .metrics()
+        .then((text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        })
+        .catch((error: unknown) => {
+          logger.error({ err: error }, 'metrics failed');
+          res.writeHead(500).end();
+        });
+    } else if (path?.startsWith('/trpc/')) {
+      trpc(req, res);
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found. The API is at /trpc.\n');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(settings.port, settings.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${settings.host}:${port}`;
+  logger.info({ url, database: database.kind, holder }, 'Baton runtime listening');
+  return {
+    url,
+    database,
+    engine,
+    bootstrap,
+    async close() {
+      await recovery.stop();
+      await engine.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import type { Access, ApiToken, Database } from '@baton/db';
+import type { InputOutcome } from '@baton/domain';
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+import type { Engine } from './engine/engine';
+import type { EngineMetrics } from './engine/metrics';
+import type { Settings } from './env';
+import type { RateLimiter } from './auth/rate-limit';
+
+/** What every procedure can reach: the replica's services and who is calling. */
+export interface Context {
+  readonly database: Database;
+  readonly engine: Engine;
+  readonly settings: Settings;
+  readonly metrics: EngineMetrics;
+  readonly logger: Logger;
+  readonly rateLimiter: RateLimiter;
+  readonly version: string;
+  /** The caller's token, or null when none (or an invalid one) was given. */
+  readonly token: ApiToken | null;
+  /** Set when a token was given but is unknown or revoked. */
+  readonly tokenProblem: string | null;
+}
+
+const t = initTRPC.context<Context>().create({
+  sse: {
+    ping: { enabled: true, intervalMs: 10_000 },
+    client: { reconnectAfterInactivityMs: 30_000 },
+  },
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        issues:
+          cause instanceof ZodError
+            ? cause.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
+            : undefined,
+      },
+    };
+  },
+});
+
+export const router = t.router;
+
+/** No token needed (only `health`). */
+export const publicProcedure = t.procedure;
+
+const roleRank = { client: 0, operator: 1, admin: 2 } as const;
+
+function requireRole(minimum: keyof typeof roleRank) {
+  return t.middleware(({ ctx, next }) => {
+    if (!ctx.token) {
+      throw new TRPCError({
+        code: 'UNAUTHORIZED',
+        message:
+          ctx.tokenProblem ??
+          'An API token is required: send "Authorization: Bearer <token>" (create one with `npx baton token create`).',
+      });
+    }
+    if (roleRank[ctx.token.role] < roleRank[minimum]) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `This needs the ${minimum} role; the token "${ctx.token.name}" is ${ctx.token.role}.`,
+      });
+    }
+    if (!ctx.rateLimiter.allow(ctx.token.id)) {
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: `Too many requests for this token (limit ${ctx.settings.limits.requestsPerMinute}/min); retry shortly.`,
+      });
+    }
+    // A client sees its own sessions only; operators and admins see all.
+    const access: Access = { clientId: ctx.token.role === 'client' ? ctx.token.id : null };
+    return next({ ctx: { ...ctx, token: ctx.token, access } });
+  });
+}
+
+/** Any valid token; a client token is confined to its own sessions. */
+export const clientProcedure = t.procedure.use(requireRole('client'));
+/** Operator or admin: all sessions. */
+export const operatorProcedure = t.procedure.use(requireRole('operator'));
+/** Admin only (tokens). */
+export const adminProcedure = t.procedure.use(requireRole('admin'));
+
+/** The answer for a session, plan, approval or call the caller cannot see (no existence leak). */
+export function notFound(what: string): TRPCError {
+  return new TRPCError({ code: 'NOT_FOUND', message: `${what} was not found.` });
+}
+
+/** Maps a refused domain outcome to its tRPC error; passes an accepted one through. */
+export function unlessRefused<T extends InputOutcome>(outcome: T): Extract<T, { ok: true }> {
+  if (outcome.ok) return outcome as Extract<T, { ok: true }>;
+  throw new TRPCError({ code: outcome.code, message: outcome.message });
+}
