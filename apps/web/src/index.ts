@@ -1,2 +1,2 @@
-/** The Next.js dashboard will live here (Next is added with the dashboard issue). */
-export {};
+/** The operator dashboard; a placeholder page until the Next.js dashboard lands (issue #5). */
+export { placeholderPage } from './placeholder-page';
