@@ -4,6 +4,7 @@ import { refuse } from './draft';
 import { settleStep } from './coordinator';
 import { resolveCall } from './flow';
 import type { SessionInput } from './inputs';
+import type { JsonValue } from './json';
 import type { TransitionResult } from './outcome';
 
 /** A client submitted a tool result: decide, record exactly one decision, and carry it out. */
@@ -12,7 +13,21 @@ export function onToolResult(
   input: Extract<SessionInput, { type: 'tool_result' }>,
 ): TransitionResult {
   const verdict = decideToolResult(d.initial, input.callId, input.outcome);
-  const record = { type: input.type, callId: input.callId, outcome: input.outcome };
+  // A payload the call already holds (accepted, or the same again) is recorded by its size only;
+  // one that changes nothing (conflicting, late, unknown) is kept whole, for audit.
+  const kept =
+    verdict.kind !== 'wait_for_siblings' &&
+    verdict.kind !== 'resume_subtask' &&
+    verdict.kind !== 'continue_agent' &&
+    verdict.kind !== 'duplicate_ignored';
+  const record: JsonValue = kept
+    ? { type: input.type, callId: input.callId, outcome: input.outcome }
+    : {
+        type: input.type,
+        callId: input.callId,
+        outcomeType: input.outcome.type,
+        chars: JSON.stringify(input.outcome).length,
+      };
   if (verdict.kind === 'unknown_call_rejected') {
     d.decide(verdict.kind, record, verdict.reason, { callId: input.callId });
     return refuse(d, 'NOT_FOUND', `No tool call ${input.callId} in this session.`);

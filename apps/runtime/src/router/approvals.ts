@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { clientProcedure, notFound, router, unlessRefused } from '../trpc';
-import { feedback, id } from './inputs';
+import { feedback, id, jsonValue } from './inputs';
 
 /** `approvals.decide`: a human answers a gated tool call (or a plan, by its approval id). */
 export const approvalsRouter = router({
@@ -10,7 +10,7 @@ export const approvalsRouter = router({
         sessionId: id,
         approvalId: id,
         decision: z.enum(['approve', 'reject', 'edit']),
-        arguments: z.json().optional(),
+        arguments: jsonValue.optional(),
         feedback,
       }),
     )

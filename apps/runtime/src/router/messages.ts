@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { clientProcedure, notFound, router, unlessRefused } from '../trpc';
-import { agentName, id } from './inputs';
+import { agentName, id, text } from './inputs';
 
 /** `messages.send`: a user message starts a run; it returns once stored, work goes on. */
 export const messagesRouter = router({
@@ -9,7 +9,7 @@ export const messagesRouter = router({
     .input(
       z.strictObject({
         sessionId: id,
-        content: z.string().min(1),
+        content: text(Number.MAX_SAFE_INTEGER).pipe(z.string().min(1)),
         agent: agentName.optional(),
         idempotencyKey: z.string().min(1).max(200).optional(),
       }),

@@ -3,7 +3,7 @@ import { RunStatus } from '@baton/domain';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { clientProcedure, notFound, router } from '../trpc';
-import { agentName, cursor, id, limit, reason } from './inputs';
+import { agentName, cursor, id, limit, reason, text } from './inputs';
 
 const runStatus = z.enum(Object.values(RunStatus) as [RunStatus, ...RunStatus[]]);
 
@@ -11,7 +11,10 @@ const runStatus = z.enum(Object.values(RunStatus) as [RunStatus, ...RunStatus[]]
 export const sessionsRouter = router({
   create: clientProcedure
     .input(
-      z.strictObject({ title: z.string().min(1).max(200).optional(), agent: agentName.optional() }),
+      z.strictObject({
+        title: text(200).pipe(z.string().min(1)).optional(),
+        agent: agentName.optional(),
+      }),
     )
     .mutation(async ({ ctx, input }) => {
       const created = await createSession(ctx.database, {

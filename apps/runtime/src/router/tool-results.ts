@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { clientProcedure, notFound, router, unlessRefused } from '../trpc';
-import { id } from './inputs';
+import { id, jsonValue, text } from './inputs';
 
 /** `toolResults.submit`: the client hands back what a tool produced. */
 export const toolResultsRouter = router({
@@ -11,8 +11,8 @@ export const toolResultsRouter = router({
         .strictObject({
           sessionId: id,
           callId: id,
-          result: z.json().optional(),
-          error: z.string().optional(),
+          result: jsonValue.optional(),
+          error: text(Number.MAX_SAFE_INTEGER).optional(),
         })
         .refine((value) => (value.result === undefined) !== (value.error === undefined), {
           message: 'give exactly one of result and error',
