@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { CHILD_PATH } from './env';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../../apps/runtime/src/main.ts', import.meta.url));
@@ -29,7 +30,7 @@ export interface RuntimeProcess {
 export function startRuntimeProcess(env: Record<string, string>): Promise<RuntimeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', BATON_PORT: '0', BATON_LOG_LEVEL: 'info', ...env },
+    env: { PATH: CHILD_PATH, BATON_PORT: '0', BATON_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHILD_PATH } from '../harness/env';
 import type { Scenario } from '../harness/scenario';
 import { startScenario } from '../harness/scenario';
 
@@ -33,7 +34,7 @@ describe('the demo through the baton CLI', () => {
       [BATON_BIN, 'run', folder, 'Write a hello world program', '--yes'],
       {
         env: {
-          PATH: process.env.PATH ?? '',
+          PATH: CHILD_PATH,
           BATON_URL: scenario.runtime.url,
           BATON_TOKEN: scenario.tokens.client,
         },
@@ -54,7 +55,7 @@ describe('the demo through the baton CLI', () => {
   it('says what is missing when no token is given', async () => {
     await expect(
       run(process.execPath, [BATON_BIN, 'run', tmpdir(), 'task'], {
-        env: { PATH: process.env.PATH ?? '', BATON_URL: scenario.runtime.url },
+        env: { PATH: CHILD_PATH, BATON_URL: scenario.runtime.url },
       }),
     ).rejects.toMatchObject({ stderr: expect.stringContaining('Set BATON_TOKEN') as unknown });
   });
