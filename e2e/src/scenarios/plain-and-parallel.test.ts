@@ -80,6 +80,19 @@ describe.each(backends(inject('databaseUrl')))('on $kind', ({ databaseUrl }) => 
     ]);
   });
 
+  it('serves /healthz and Prometheus metrics: decisions by kind, tool round trips, runs by state', async () => {
+    const health = await fetch(`${scenario.runtime.url}/healthz`);
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      database: databaseUrl ? 'postgres' : 'pglite',
+    });
+    const metrics = await (await fetch(`${scenario.runtime.url}/metrics`)).text();
+    expect(metrics).toMatch(/baton_decisions_total\{kind="continue_agent"\} [1-9]/);
+    expect(metrics).toMatch(/baton_tool_round_trip_seconds_count [1-9]/);
+    expect(metrics).toMatch(/baton_model_step_seconds_count\{agent="ask",outcome="ok"\} [1-9]/);
+    expect(metrics).toMatch(/baton_runs\{state="idle"\} [1-9]/);
+  });
+
   it('2. three parallel calls answered 3,1,2: the agent continues once, after the third, seeing all three', async () => {
     const { client } = scenario;
     const session = await client.sessions.create.mutate({ title: 'parallel', agent: 'coder' });
