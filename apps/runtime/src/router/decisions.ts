@@ -3,7 +3,7 @@ import { DecisionKind } from '@baton/domain';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { clientProcedure, notFound, router } from '../trpc';
-import { cursor, id, limit } from './inputs';
+import { cursor, direction, id, limit } from './inputs';
 
 const decisionKind = z.enum(Object.values(DecisionKind) as [DecisionKind, ...DecisionKind[]]);
 
@@ -18,6 +18,7 @@ export const decisionsRouter = router({
           since: z.iso.datetime().optional(),
           limit,
           cursor,
+          direction,
         })
         .default({ limit: 50 }),
     )

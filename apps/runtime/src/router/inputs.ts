@@ -23,3 +23,5 @@ export const reason = text(2000).optional();
 export const feedback = text(10_000).optional();
 export const limit = z.number().int().min(1).max(200).default(50);
 export const cursor = z.string().max(500).nullish();
+/** Sent by tRPC's infinite queries; pages only go forward, so it is accepted and ignored. */
+export const direction = z.enum(['forward', 'backward']).optional();

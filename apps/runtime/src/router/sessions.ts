@@ -3,7 +3,7 @@ import { RunStatus } from '@baton/domain';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { clientProcedure, notFound, router } from '../trpc';
-import { agentName, cursor, id, limit, reason, text } from './inputs';
+import { agentName, cursor, direction, id, limit, reason, text } from './inputs';
 
 const runStatus = z.enum(Object.values(RunStatus) as [RunStatus, ...RunStatus[]]);
 
@@ -33,6 +33,7 @@ export const sessionsRouter = router({
           search: z.string().max(200).optional(),
           limit,
           cursor,
+          direction,
         })
         .default({ limit: 50 }),
     )
