@@ -1,0 +1,31 @@
+'use server';
+
+import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { checkOperatorToken } from '../../server/runtime-client';
+import { TOKEN_COOKIE, tokenCookieOptions } from '../../server/token-cookie';
+
+/** What the login form shows after a refused attempt. */
+export interface LoginState {
+  readonly error: string | null;
+}
+
+/** Only a path of this dashboard may follow a login (no open redirect). */
+function safeNext(value: FormDataEntryValue | null): string {
+  return typeof value === 'string' && /^\/(?!\/)/.test(value) ? value : '/';
+}
+
+/**
+ * Checks the token against the runtime (it must be an operator or admin token), then keeps it
+ * in an httpOnly, SameSite=Strict cookie and goes on to the dashboard.
+ */
+export async function logIn(_previous: LoginState, form: FormData): Promise<LoginState> {
+  const entry = form.get('token');
+  const token = typeof entry === 'string' ? entry.trim() : '';
+  if (!token) return { error: 'Enter an operator token.' };
+  const check = await checkOperatorToken(token);
+  if (!check.ok) return { error: check.message };
+  const secure = (await headers()).get('x-forwarded-proto') === 'https';
+  (await cookies()).set(TOKEN_COOKIE, token, tokenCookieOptions(secure));
+  redirect(safeNext(form.get('next')));
+}

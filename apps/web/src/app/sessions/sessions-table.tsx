@@ -1,0 +1,63 @@
+'use client';
+
+import { useInfiniteQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { sessionPages, sessionsPageSize } from '../../trpc/pages';
+import { useTRPC, useTRPCClient } from '../../trpc/react';
+import { ErrorText } from '../_components/error-text';
+import { formatTime } from '../_components/format';
+import { StatusBadge } from '../_components/status-badge';
+import type { SessionsFilter } from './filter';
+
+/** The sessions that match `filter`, a page at a time. */
+export function SessionsTable({ filter }: { readonly filter: SessionsFilter }) {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const list = useInfiniteQuery(sessionPages(trpc, client, { ...filter, limit: sessionsPageSize }));
+  const sessions = list.data?.pages.flatMap((page) => page.items) ?? [];
+  return (
+    <>
+      <ErrorText error={list.error} />
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Title</th>
+            <th scope="col">State</th>
+            <th scope="col">Agent</th>
+            <th scope="col">Plan</th>
+            <th scope="col">Last activity</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((s) => (
+            <tr key={s.id}>
+              <td>
+                <Link href={`/sessions/${s.id}`}>{s.title}</Link>
+              </td>
+              <td>
+                <StatusBadge status={s.run.status} />
+              </td>
+              <td>{s.agent}</td>
+              <td>{s.activePlanId ? 'active plan' : '—'}</td>
+              <td>
+                <time dateTime={s.lastActivityAt}>{formatTime(s.lastActivityAt)}</time>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {list.isSuccess && sessions.length === 0 ? <p className="muted">No sessions match.</p> : null}
+      {list.hasNextPage ? (
+        <p>
+          <button
+            type="button"
+            onClick={() => void list.fetchNextPage()}
+            disabled={list.isFetchingNextPage}
+          >
+            {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
+          </button>
+        </p>
+      ) : null}
+    </>
+  );
+}
