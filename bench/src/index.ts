@@ -1,2 +1,4 @@
-/** The benchmark will live here. */
-export {};
+/** The benchmark as a library: run one level, format and write results. */
+export { runLevel, type LevelResult } from './level';
+export { formatTable, writeResults } from './report';
+export { percentile } from './stats';

@@ -1,0 +1,106 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createBatonClient } from '@baton/client';
+import { createScenarioDatabase } from '../../e2e/src/harness/database';
+import { scriptModel } from '../../e2e/src/harness/scenario';
+import type { PgCounters } from './pg-stats';
+import { readPgCounters } from './pg-stats';
+import { startLoopClient } from './round-trips';
+import { sampleRss, startBenchRuntime } from './runtime';
+import { percentile } from './stats';
+
+/** What one concurrency level measured. */
+export interface LevelResult {
+  readonly database: 'pglite' | 'postgres';
+  readonly clients: number;
+  readonly seconds: number;
+  readonly roundTrips: number;
+  readonly roundTripsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  /** Null on PGlite. */
+  readonly commitsPerRoundTrip: number | null;
+  /** Null on PGlite, or when pg_stat_statements is not in shared_preload_libraries. */
+  readonly statementsPerRoundTrip: number | null;
+  readonly maxRssMb: number | null;
+}
+
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+
+/** `coder` reads a file at every step, forever. */
+const READ_FOREVER = scriptModel({
+  agents: { coder: [{ toolCalls: [{ name: 'read_file', arguments: { path: 'README.md' } }] }] },
+  repeatLast: true,
+});
+
+// Idle PostgreSQL backends flush their pg_stat counters within about a second.
+const STATS_FLUSH_MS = 1500;
+
+/**
+ * Runs one level on a fresh database and runtime: `clients` sessions set up, then every client
+ * answers its tool calls for `seconds`; then the runtime stops and the database is dropped.
+ */
+export async function runLevel(args: {
+  serverUrl: string | null;
+  clients: number;
+  seconds: number;
+}): Promise<LevelResult> {
+  const database = await createScenarioDatabase(args.serverUrl);
+  const runtime = await startBenchRuntime({
+    ...database.env,
+    BATON_MODEL: READ_FOREVER,
+    BATON_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
+    BATON_RATE_LIMIT: '0',
+    BATON_MAX_RUN_STEPS: '100000',
+    BATON_LOG_LEVEL: 'warn',
+  });
+  const pgUrl = database.env['DATABASE_URL'] ?? null;
+  try {
+    const admin = createBatonClient({ url: runtime.url, token: ADMIN_TOKEN });
+    const { token } = await admin.tokens.create.mutate({ name: 'bench', role: 'client' });
+    const loops = Array.from({ length: args.clients }, () =>
+      startLoopClient(createBatonClient({ url: runtime.url, token })),
+    );
+    await Promise.all(loops.map((loop) => loop.ready));
+    let before: PgCounters | null = null;
+    if (pgUrl) {
+      await delay(STATS_FLUSH_MS);
+      before = await readPgCounters(pgUrl);
+    }
+    const rss = sampleRss(runtime.child.pid ?? 0);
+    const start = performance.now();
+    const perClient = await Promise.all(
+      loops.map((loop) => loop.drive(start + args.seconds * 1000)),
+    );
+    const elapsedS = (performance.now() - start) / 1000;
+    const maxRssMb = rss.stop();
+    loops.forEach((loop) => loop.close());
+    await runtime.stop();
+    const durations = perClient.flat();
+    let after: PgCounters | null = null;
+    if (pgUrl) {
+      await delay(STATS_FLUSH_MS);
+      after = await readPgCounters(pgUrl);
+    }
+    const n = durations.length;
+    const per = (a: number | null | undefined, b: number | null | undefined): number | null =>
+      a != null && b != null && n > 0 ? (a - b) / n : null;
+    return {
+      database: database.kind,
+      clients: args.clients,
+      seconds: args.seconds,
+      roundTrips: n,
+      roundTripsPerSecond: n / elapsedS,
+      p50Ms: percentile(durations, 50),
+      p95Ms: percentile(durations, 95),
+      p99Ms: percentile(durations, 99),
+      commitsPerRoundTrip: per(after?.commits, before?.commits),
+      statementsPerRoundTrip: per(after?.statements, before?.statements),
+      maxRssMb,
+    };
+  } finally {
+    if (runtime.child.exitCode === null) await runtime.stop();
+    await database.drop();
+  }
+}

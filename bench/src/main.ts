@@ -1,0 +1,24 @@
+import { cpus } from 'node:os';
+import { parseBenchArgs } from './args';
+import { benchEnv } from './env';
+import type { LevelResult } from './level';
+import { runLevel } from './level';
+import { formatTable, writeResults } from './report';
+
+// `npm run bench -- --clients 1,10 --seconds 5`: one fresh runtime and database per level.
+const options = parseBenchArgs(process.argv.slice(2));
+const results: LevelResult[] = [];
+for (const clients of options.clients) {
+  process.stderr.write(`C=${clients}: ${options.seconds} s…\n`);
+  results.push(
+    await runLevel({ serverUrl: benchEnv.databaseUrl, clients, seconds: options.seconds }),
+  );
+}
+process.stdout.write(`${formatTable(results)}\n`);
+const file = writeResults(results, {
+  node: process.version,
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model ?? null,
+  statements: 'pg_stat_statements calls; null when the extension is not preloaded',
+});
+process.stdout.write(`written to ${file}\n`);

@@ -1,0 +1,53 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { LevelResult } from './level';
+
+const fixed = (value: number | null, digits: number): string =>
+  value === null || Number.isNaN(value) ? '–' : value.toFixed(digits);
+
+/** The results as a plain-text table, one row per level. */
+export function formatTable(results: readonly LevelResult[]): string {
+  const header = [
+    'db',
+    'C',
+    'round trips',
+    'rt/s',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'commits/rt',
+    'stmts/rt',
+    'max RSS MB',
+  ];
+  const rows = results.map((r) => [
+    r.database,
+    String(r.clients),
+    String(r.roundTrips),
+    fixed(r.roundTripsPerSecond, 0),
+    fixed(r.p50Ms, 1),
+    fixed(r.p95Ms, 1),
+    fixed(r.p99Ms, 1),
+    fixed(r.commitsPerRoundTrip, 2),
+    fixed(r.statementsPerRoundTrip, 1),
+    fixed(r.maxRssMb, 0),
+  ]);
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)),
+  );
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** Writes `bench/results/<ISO time>.json` and returns its path. */
+export function writeResults(
+  results: readonly LevelResult[],
+  meta: Record<string, unknown>,
+): string {
+  const dir = fileURLToPath(new URL('../results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const at = new Date().toISOString();
+  const file = `${dir}${at.replaceAll(':', '-')}.json`;
+  writeFileSync(file, `${JSON.stringify({ at, ...meta, results }, null, 2)}\n`);
+  return file;
+}
