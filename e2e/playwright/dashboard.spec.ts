@@ -176,6 +176,9 @@ test('an operator approves a plan and a tool call, watches the plan progress liv
 
   await test.step('the global decision feed shows the decisions, filterable by kind', async () => {
     await page.getByRole('link', { name: 'Decisions' }).click();
+    // The session page also has tables and a live indicator: wait for the decisions page itself.
+    await expect(page).toHaveURL(/\/decisions/);
+    await expect(page.getByRole('table')).toHaveCount(1);
     await expect(page.getByRole('status', { name: /Live updates: Live/ })).toBeVisible();
     await expect(page.getByRole('table')).toContainText('plan_cancelled');
     await page.getByLabel('Kind').selectOption('resume_subtask');
