@@ -1,4 +1,4 @@
-import { getSession, listDecisions } from '@baton/db';
+import { isSessionVisible, listDecisions } from '@baton/db';
 import { DecisionKind } from '@baton/domain';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
@@ -30,7 +30,7 @@ export const decisionsRouter = router({
             message: 'sessionId: a client token lists the decisions of one of its sessions.',
           });
         }
-        const visible = await getSession(ctx.database.db, {
+        const visible = await isSessionVisible(ctx.database.db, {
           sessionId: input.sessionId,
           access: ctx.access,
         });

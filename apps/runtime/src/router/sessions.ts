@@ -1,4 +1,4 @@
-import { createSession, followEvents, getSession, listSessions } from '@baton/db';
+import { createSession, followEvents, getSession, isSessionVisible, listSessions } from '@baton/db';
 import { RunStatus } from '@baton/domain';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
@@ -56,7 +56,7 @@ export const sessionsRouter = router({
   events: clientProcedure
     .input(z.strictObject({ sessionId: id, lastEventId: z.string().max(100).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
-      const visible = await getSession(ctx.database.db, {
+      const visible = await isSessionVisible(ctx.database.db, {
         sessionId: input.sessionId,
         access: ctx.access,
       });

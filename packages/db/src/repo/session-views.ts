@@ -37,6 +37,21 @@ export async function getSession(
   return { session: toStoredSession(row), messages, calls, approvals, plans };
 }
 
+/**
+ * Whether a session exists that `access` may see — one indexed lookup, for the procedures that
+ * only need to check access before they read something else (events, decisions).
+ */
+export async function isSessionVisible(
+  db: Db,
+  args: { sessionId: string; access?: Access },
+): Promise<boolean> {
+  const [row] = await db
+    .select({ clientId: sessions.clientId })
+    .from(sessions)
+    .where(eq(sessions.id, args.sessionId));
+  return row !== undefined && canSee(args.access, row.clientId);
+}
+
 /** What {@link listSessions} filters on, and where its page starts. */
 export interface SessionFilter {
   readonly status?: RunStatus;
