@@ -7,6 +7,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
 import { authenticate, tokenFrom } from './auth/authenticate';
 import { createRateLimiter } from './auth/rate-limit';
+import { openTokenCache } from './auth/token-cache';
 import type { BootstrapTokens } from './bootstrap';
 import { bootstrapTokens } from './bootstrap';
 import type { Engine } from './engine/engine';
@@ -66,13 +67,14 @@ export async function startRuntime(
     logger,
   });
   const rateLimiter = createRateLimiter(settings.limits.requestsPerMinute);
+  const tokens = await openTokenCache(database);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: settings.limits.maxResultBytes * 2 + 64 * 1024,
     async createContext({ req, info }): Promise<Context> {
       const auth = await authenticate(
-        database,
+        tokens,
         tokenFrom(req.headers.authorization, info.connectionParams),
         settings.bootstrapToken,
       );
@@ -83,6 +85,7 @@ export async function startRuntime(
         metrics,
         logger,
         rateLimiter,
+        tokens,
         version: VERSION,
         token: auth.token,
         tokenProblem: auth.problem,
@@ -126,6 +129,7 @@ export async function startRuntime(
     bootstrap,
     async close() {
       await recovery.stop();
+      await tokens.close();
       await engine.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

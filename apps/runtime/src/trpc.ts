@@ -7,6 +7,7 @@ import type { Engine } from './engine/engine';
 import type { EngineMetrics } from './engine/metrics';
 import type { Settings } from './env';
 import type { RateLimiter } from './auth/rate-limit';
+import type { TokenCache } from './auth/token-cache';
 
 /** What every procedure can reach: the replica's services and who is calling. */
 export interface Context {
@@ -16,6 +17,8 @@ export interface Context {
   readonly metrics: EngineMetrics;
   readonly logger: Logger;
   readonly rateLimiter: RateLimiter;
+  /** Token lookups; a revocation must `forget` the token here. */
+  readonly tokens: TokenCache;
   readonly version: string;
   /** The caller's token, or null when none (or an invalid one) was given. */
   readonly token: ApiToken | null;

@@ -1,5 +1,6 @@
-import type { ApiToken, Database } from '@baton/db';
-import { findTokenByHash, hashToken } from '@baton/db';
+import type { ApiToken } from '@baton/db';
+import { hashToken } from '@baton/db';
+import type { TokenCache } from './token-cache';
 
 /** The token a request carries: `Authorization: Bearer …`, or `token` in SSE connection params. */
 export function tokenFrom(
@@ -16,7 +17,7 @@ export function tokenFrom(
  * token ever existed.
  */
 export async function authenticate(
-  database: Database,
+  tokens: Pick<TokenCache, 'find'>,
   token: string | null,
   bootstrapToken: string | undefined,
 ): Promise<{ token: ApiToken | null; problem: string | null }> {
@@ -34,7 +35,7 @@ export async function authenticate(
       problem: null,
     };
   }
-  const found = await findTokenByHash(database.db, hashToken(token));
+  const found = await tokens.find(hashToken(token));
   return found
     ? { token: found, problem: null }
     : { token: null, problem: 'The API token is not valid (unknown or revoked).' };

@@ -19,6 +19,8 @@ export const tokensRouter = router({
   revoke: adminProcedure.input(z.strictObject({ id })).mutation(async ({ ctx, input }) => {
     const revoked = await revokeToken(ctx.database.db, { id: input.id, now: Date.now() });
     if (!revoked) throw notFound(`Token ${input.id}`);
+    ctx.tokens.forget(input.id); // other replicas hear it from the database
+
     return { ok: true as const };
   }),
 });

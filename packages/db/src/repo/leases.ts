@@ -1,6 +1,7 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { leases, sessions } from '../schema';
+import { rowsOf } from './raw';
 
 /** A lease on a session's model step in flight. */
 export interface Lease {
@@ -59,13 +60,7 @@ export async function claimLease(db: Db, args: Lease & { now: number }): Promise
         OR leases.holder = excluded.holder
         OR leases.expires_at <= ${now}::timestamptz
     RETURNING session_id`);
-  return rowCount(claimed) === 1;
-}
-
-/** The number of rows a raw statement returned, on either driver. */
-function rowCount(result: unknown): number {
-  if (Array.isArray(result)) return result.length;
-  return (result as { rows: unknown[] }).rows.length;
+  return rowsOf(claimed).length === 1;
 }
 
 /**

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../client';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Database, Db } from '../client';
 import { newId } from '../ids';
 import type { TokenRole } from '../schema';
 import { apiTokens } from '../schema';
 import { iso, isoOrNull } from './dates';
+import { rowsOf } from './raw';
 
 /** An API token as listed: never its secret nor its hash. */
 export interface ApiToken {
@@ -82,12 +83,33 @@ export async function listTokens(db: Db): Promise<ApiToken[]> {
 
 /** Revokes a token; false when there is no such unrevoked token. */
 export async function revokeToken(db: Db, args: { id: string; now: number }): Promise<boolean> {
-  const revoked = await db
-    .update(apiTokens)
-    .set({ revokedAt: new Date(args.now) })
-    .where(and(eq(apiTokens.id, args.id), isNull(apiTokens.revokedAt)))
-    .returning({ id: apiTokens.id });
-  return revoked.length === 1;
+  // One statement, so the notification is sent exactly when the revocation commits.
+  const revoked = await db.execute<{ id: string }>(sql`
+    WITH revoked AS (
+      UPDATE ${apiTokens} SET ${sql.identifier(apiTokens.revokedAt.name)} = ${new Date(args.now).toISOString()}
+      WHERE ${apiTokens.id} = ${args.id} AND ${apiTokens.revokedAt} IS NULL
+      RETURNING ${apiTokens.id}
+    )
+    SELECT id, pg_notify(${TOKENS_CHANNEL}, id) FROM revoked`);
+  return rowsOf(revoked).length === 1;
+}
+
+/**
+ * The NOTIFY channel a revocation announces itself on (payload: the token id), so that every
+ * process caching token lookups forgets the token at once.
+ */
+export const TOKENS_CHANNEL = 'baton_tokens';
+
+/**
+ * Calls `onRevoked` with a token id whenever a token is revoked, in any process sharing the
+ * database — or with `null` when notifications may have been lost (the listening connection came
+ * back), meaning "forget every cached token". Resolves once listening.
+ */
+export function subscribeTokenRevocations(
+  database: Database,
+  onRevoked: (tokenId: string | null) => void,
+): Promise<() => Promise<void>> {
+  return database.listen(TOKENS_CHANNEL, onRevoked, () => onRevoked(null));
 }
 
 /** Whether any token exists (a first start creates the bootstrap tokens when none does). */
