@@ -6,7 +6,11 @@ import { defineConfig } from '@playwright/test';
 const executablePath =
   process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
-export default defineConfig({
+// With DATABASE_URL, the specs written with dashboard-fixture.ts make their database on that
+// PostgreSQL server; without it they run on PGlite.
+const databaseUrl = process.env.DATABASE_URL ?? null;
+
+export default defineConfig<object, { databaseUrl: string | null }>({
   testDir: './playwright',
   outputDir: './test-results/playwright',
   globalSetup: './playwright/global-setup.ts',
@@ -33,5 +37,5 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects: [{ name: 'chromium', use: { browserName: 'chromium', databaseUrl } }],
 });

@@ -1,37 +1,37 @@
 'use client';
 
+import type { JsonValue } from '@baton/domain';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../../../trpc/react';
 import type { SessionDetails } from '../../../trpc/types';
 import { ErrorText } from '../../_components/error-text';
+import { ArgumentEditor } from './argument-editor';
 
 type Approval = SessionDetails['approvals'][number];
 type Call = SessionDetails['calls'][number];
 
-/** One gated tool call: what it would do, and Approve / Reject (with feedback). */
+/** What an operator answers to a gated tool call. */
+type Answer =
+  | { readonly decision: 'approve' }
+  | { readonly decision: 'reject'; readonly feedback?: string }
+  | { readonly decision: 'edit'; readonly arguments: JsonValue };
+
+/** One gated tool call: what it would do, and Approve / Edit / Reject (with feedback). */
 function ToolApproval({
-  sessionId,
   approval,
   call,
-  onChanged,
+  sending,
+  onAnswer,
 }: {
-  readonly sessionId: string;
   readonly approval: Approval;
   readonly call: Call | undefined;
-  readonly onChanged: () => void;
+  readonly sending: boolean;
+  readonly onAnswer: (answer: Answer) => void;
 }) {
-  const trpc = useTRPC();
   const [feedback, setFeedback] = useState('');
-  const decide = useMutation(trpc.approvals.decide.mutationOptions({ onSuccess: onChanged }));
+  const [editing, setEditing] = useState(false);
   const name = call?.name ?? 'tool call';
-  const answer = (decision: 'approve' | 'reject') =>
-    decide.mutate({
-      sessionId,
-      approvalId: approval.id,
-      decision,
-      ...(decision === 'reject' && feedback.trim() ? { feedback: feedback.trim() } : {}),
-    });
   const feedbackId = `feedback-${approval.id}`;
   return (
     <li className="panel" aria-label={`Approval for ${name}`}>
@@ -40,36 +40,63 @@ function ToolApproval({
         {call ? <span className="muted">by {call.agent}</span> : null}
         {approval.expiresAt ? <span className="muted">expires {approval.expiresAt}</span> : null}
       </p>
-      <pre aria-label={`Arguments of ${name}`}>
+      <pre aria-label={`${editing ? 'Original arguments' : 'Arguments'} of ${name}`}>
         {JSON.stringify(call?.arguments ?? null, null, 2)}
       </pre>
+      {editing && call ? (
+        <ArgumentEditor
+          tool={call.name}
+          agent={call.agent}
+          original={call.arguments}
+          sending={sending}
+          onApprove={(args) => onAnswer({ decision: 'edit', arguments: args })}
+          onDiscard={() => setEditing(false)}
+        />
+      ) : null}
       <label htmlFor={feedbackId}>Feedback if rejected (optional)</label>
       <textarea id={feedbackId} value={feedback} onChange={(e) => setFeedback(e.target.value)} />
       <div className="row">
-        <button
-          type="button"
-          className="primary"
-          disabled={decide.isPending}
-          onClick={() => answer('approve')}
-        >
-          Approve {name}
-        </button>
+        {editing ? null : (
+          <>
+            <button
+              type="button"
+              className="primary"
+              disabled={sending}
+              onClick={() => onAnswer({ decision: 'approve' })}
+            >
+              Approve {name}
+            </button>
+            {call ? (
+              <button type="button" disabled={sending} onClick={() => setEditing(true)}>
+                Edit arguments of {name}…
+              </button>
+            ) : null}
+          </>
+        )}
         <button
           type="button"
           className="danger"
-          disabled={decide.isPending}
-          onClick={() => answer('reject')}
+          disabled={sending}
+          onClick={() =>
+            onAnswer({
+              decision: 'reject',
+              ...(feedback.trim() ? { feedback: feedback.trim() } : {}),
+            })
+          }
         >
           Reject {name}
         </button>
-        {decide.isPending ? <span className="muted">Sending…</span> : null}
+        {sending ? <span className="muted">Sending…</span> : null}
       </div>
-      <ErrorText error={decide.error} />
     </li>
   );
 }
 
-/** The session's pending tool approvals (plan approvals are decided in the plan panel). */
+/**
+ * The session's pending tool approvals (plan approvals are decided in the plan panel). A refused
+ * decision is reported here, above the list: the approval it was about may be gone by the time
+ * the answer comes (someone else decided it first).
+ */
 export function ApprovalsPanel({
   sessionId,
   approvals,
@@ -81,10 +108,20 @@ export function ApprovalsPanel({
   readonly calls: readonly Call[];
   readonly onChanged: () => void;
 }) {
+  const trpc = useTRPC();
+  const decide = useMutation(
+    trpc.approvals.decide.mutationOptions({ onSuccess: onChanged, onError: onChanged }),
+  );
   const pending = approvals.filter((a) => a.status === 'pending' && a.kind === 'tool');
   return (
     <section className="panel" aria-labelledby="approvals-h">
       <h2 id="approvals-h">Pending approvals</h2>
+      {decide.error ? (
+        <div>
+          <p className="error">Your last decision was not applied.</p>
+          <ErrorText error={decide.error} />
+        </div>
+      ) : null}
       {pending.length === 0 ? (
         <p className="muted">Nothing waits for approval.</p>
       ) : (
@@ -92,10 +129,12 @@ export function ApprovalsPanel({
           {pending.map((approval) => (
             <ToolApproval
               key={approval.id}
-              sessionId={sessionId}
               approval={approval}
               call={calls.find((c) => c.id === approval.callId)}
-              onChanged={onChanged}
+              sending={decide.isPending && decide.variables.approvalId === approval.id}
+              onAnswer={(answer) =>
+                decide.mutate({ sessionId, approvalId: approval.id, ...answer })
+              }
             />
           ))}
         </ul>
