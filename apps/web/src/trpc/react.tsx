@@ -3,11 +3,18 @@
 import type { AppRouter } from '@baton/runtime';
 import type { QueryClient } from '@tanstack/react-query';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpSubscriptionLink,
+  retryLink,
+  splitLink,
+} from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { ReactNode } from 'react';
 import { useState } from 'react';
 import { makeQueryClient } from './query-client';
+import { isRetryable, resubscribeDelayMs } from './retry';
 
 /** `useTRPC()` gives typed query, mutation and subscription options for the runtime's API. */
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
@@ -32,6 +39,14 @@ export function Providers({ children }: { readonly children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
+        // The browser's EventSource reconnects by itself after a drop, but gives up when the
+        // reconnection is refused (the runtime is restarting: the dashboard's server answers
+        // 502). Then subscribe again, from the last event id seen, until the runtime is back.
+        // Queries retry through TanStack Query instead.
+        retryLink({
+          retry: ({ op, error }) => op.type === 'subscription' && isRetryable(error),
+          retryDelayMs: resubscribeDelayMs,
+        }),
         splitLink({
           condition: (op) => op.type === 'subscription',
           // SSE; after a drop it reconnects with the last event id it saw (no gap, no repeat).

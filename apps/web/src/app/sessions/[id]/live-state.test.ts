@@ -1,6 +1,6 @@
 import type { SessionEvent } from '@baton/domain';
 import { describe, expect, it } from 'vitest';
-import { emptyLiveState, foldEvent, recentPath } from './live-state';
+import { emptyLiveState, foldEvent, RECENT_EVENTS, recentPath } from './live-state';
 
 let n = 0;
 const at = '2026-01-01T00:00:00.000Z';
@@ -48,6 +48,15 @@ describe('the live state of a session page', () => {
       }),
     );
     expect(done.streaming).toEqual({});
+  });
+
+  it('keeps the latest events but streamed text, oldest first, up to a limit', () => {
+    const events = Array.from({ length: RECENT_EVENTS + 5 }, (_, i) =>
+      runState(i % 2 ? 'model_step' : 'idle', i % 2 ? 'idle' : 'model_step'),
+    );
+    const delta = event({ type: 'message.delta', data: { stepId: 'st', text: 'x' } });
+    const state = [...events, delta].reduce(foldEvent, emptyLiveState);
+    expect(state.recent.map((e) => e.seq)).toEqual(events.slice(5).map((e) => e.seq));
   });
 
   it('keeps the most recent states of a long path and counts the rest', () => {

@@ -10,9 +10,20 @@ export interface LiveState {
   readonly streaming: Readonly<Record<string, string>>;
   /** Events seen; the page refetches its records when this changes. */
   readonly count: number;
+  /** The latest events but streamed text (at most {@link RECENT_EVENTS}), oldest first. */
+  readonly recent: readonly SessionEvent[];
 }
 
-export const emptyLiveState: LiveState = { lastSeq: -1, path: [], streaming: {}, count: 0 };
+/** How many events the page keeps for its event list. */
+export const RECENT_EVENTS = 50;
+
+export const emptyLiveState: LiveState = {
+  lastSeq: -1,
+  path: [],
+  streaming: {},
+  count: 0,
+  recent: [],
+};
 
 /**
  * Folds one event into the live state. Events come in `seq` order; one at or before
@@ -20,7 +31,15 @@ export const emptyLiveState: LiveState = { lastSeq: -1, path: [], streaming: {},
  */
 export function foldEvent(state: LiveState, event: SessionEvent): LiveState {
   if (event.seq <= state.lastSeq) return state;
-  const next = { ...state, lastSeq: event.seq, count: state.count + 1 };
+  const next = {
+    ...state,
+    lastSeq: event.seq,
+    count: state.count + 1,
+    recent:
+      event.type === 'message.delta'
+        ? state.recent
+        : [...state.recent.slice(-(RECENT_EVENTS - 1)), event],
+  };
   switch (event.type) {
     case 'run.state': {
       const start = state.path.length === 0 ? [event.data.from] : state.path;

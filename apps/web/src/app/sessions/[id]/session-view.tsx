@@ -12,6 +12,7 @@ import { StatusBadge } from '../../_components/status-badge';
 import { ApprovalsPanel } from './approvals-panel';
 import { Conversation } from './conversation';
 import { DecisionLog } from './decision-log';
+import { EventList } from './event-list';
 import { emptyLiveState, foldEvent } from './live-state';
 import { PlanPanel } from './plan-panel';
 import { RunStateMachine } from './run-state-machine';
@@ -65,7 +66,8 @@ export function SessionView({ sessionId }: { readonly sessionId: string }) {
         <span>Agent: {session.agent}</span>
         <span className="mono">{session.id}</span>
       </p>
-      <ErrorText error={events.error} />
+      {/* While (re)connecting the indicator says so; an error here is one that stopped the feed. */}
+      {events.status === 'error' ? <ErrorText error={events.error} /> : null}
       <RunStateMachine current={session.run.status} path={live.path} />
       <ApprovalsPanel
         sessionId={sessionId}
@@ -76,6 +78,7 @@ export function SessionView({ sessionId }: { readonly sessionId: string }) {
       <PlanPanel plans={plans} activePlanId={session.activePlanId} onChanged={refresh} />
       <Conversation messages={messages} calls={calls} plans={plans} streaming={live.streaming} />
       <DecisionLog decisions={decisions.data?.items ?? []} error={decisions.error} />
+      <EventList events={live.recent} />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { env } from '../../../../env';
+import { endingCleanly } from '../../../../server/event-stream-body';
 import { requestHeadersFor, responseHeadersFrom } from '../../../../server/forward-headers';
 import { TOKEN_COOKIE } from '../../../../server/token-cookie';
 
@@ -45,9 +46,11 @@ async function forward(request: NextRequest): Promise<Response> {
       `The runtime at ${env.runtimeUrl} did not answer: ${reason}`,
     );
   }
-  return new Response(upstream.body, {
+  const headers = responseHeadersFrom(upstream.headers);
+  const stream = headers.get('content-type')?.startsWith('text/event-stream') && upstream.body;
+  return new Response(stream ? endingCleanly(stream) : upstream.body, {
     status: upstream.status,
-    headers: responseHeadersFrom(upstream.headers),
+    headers,
   });
 }
 
