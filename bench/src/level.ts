@@ -4,7 +4,7 @@ import { createBatonClient } from '@baton/client';
 import { createScenarioDatabase } from '../../e2e/src/harness/database';
 import { scriptModel } from '../../e2e/src/harness/scenario';
 import type { PgCounters } from './pg-stats';
-import { readPgCounters } from './pg-stats';
+import { readPgCounters, vacuum } from './pg-stats';
 import { startLoopClient } from './round-trips';
 import { sampleRss, startBenchRuntime } from './runtime';
 import { percentile } from './stats';
@@ -23,6 +23,8 @@ export interface LevelResult {
   readonly commitsPerRoundTrip: number | null;
   /** Null on PGlite, or when pg_stat_statements is not in shared_preload_libraries. */
   readonly statementsPerRoundTrip: number | null;
+  /** The runtime's own count of its queries (`baton_db_queries_total`), on either database. */
+  readonly queriesPerRoundTrip: number | null;
   readonly maxRssMb: number | null;
 }
 
@@ -36,6 +38,13 @@ const READ_FOREVER = scriptModel({
 
 // Idle PostgreSQL backends flush their pg_stat counters within about a second.
 const STATS_FLUSH_MS = 1500;
+
+/** The runtime's `baton_db_queries_total`, read from its /metrics. */
+async function readQueryCount(runtimeUrl: string): Promise<number | null> {
+  const text = await (await fetch(`${runtimeUrl}/metrics`)).text();
+  const match = /^baton_db_queries_total (\d+)/m.exec(text);
+  return match ? Number(match[1]) : null;
+}
 
 /**
  * Runs one level on a fresh database and runtime: `clients` sessions set up, then every client
@@ -65,9 +74,11 @@ export async function runLevel(args: {
     await Promise.all(loops.map((loop) => loop.ready));
     let before: PgCounters | null = null;
     if (pgUrl) {
+      await vacuum(pgUrl);
       await delay(STATS_FLUSH_MS);
       before = await readPgCounters(pgUrl);
     }
+    const queriesBefore = await readQueryCount(runtime.url);
     const rss = sampleRss(runtime.child.pid ?? 0);
     const start = performance.now();
     const perClient = await Promise.all(
@@ -75,6 +86,7 @@ export async function runLevel(args: {
     );
     const elapsedS = (performance.now() - start) / 1000;
     const maxRssMb = rss.stop();
+    const queriesAfter = await readQueryCount(runtime.url);
     loops.forEach((loop) => loop.close());
     await runtime.stop();
     const durations = perClient.flat();
@@ -97,6 +109,7 @@ export async function runLevel(args: {
       p99Ms: percentile(durations, 99),
       commitsPerRoundTrip: per(after?.commits, before?.commits),
       statementsPerRoundTrip: per(after?.statements, before?.statements),
+      queriesPerRoundTrip: per(queriesAfter, queriesBefore),
       maxRssMb,
     };
   } finally {

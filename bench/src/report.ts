@@ -17,6 +17,7 @@ export function formatTable(results: readonly LevelResult[]): string {
     'p99 ms',
     'commits/rt',
     'stmts/rt',
+    'queries/rt',
     'max RSS MB',
   ];
   const rows = results.map((r) => [
@@ -29,6 +30,7 @@ export function formatTable(results: readonly LevelResult[]): string {
     fixed(r.p99Ms, 1),
     fixed(r.commitsPerRoundTrip, 2),
     fixed(r.statementsPerRoundTrip, 1),
+    fixed(r.queriesPerRoundTrip, 1),
     fixed(r.maxRssMb, 0),
   ]);
   const widths = header.map((h, i) =>

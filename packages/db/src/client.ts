@@ -4,6 +4,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import type { LocalEvents } from './local-events';
+import { createLocalEvents } from './local-events';
 import * as schema from './schema';
 
 /** Baton's drizzle schema, every table. */
@@ -26,6 +28,10 @@ export type Unlisten = () => Promise<void>;
 export interface Database {
   readonly kind: DatabaseKind;
   readonly db: Db;
+  /** Queries run through `db` since it was opened (transaction control not included). */
+  queryCount(): number;
+  /** This process's committed events, for its own followers (see {@link LocalEvents}). */
+  readonly localEvents: LocalEvents;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
@@ -40,6 +46,17 @@ export interface Database {
     onReconnect?: () => void,
   ): Promise<Unlisten>;
   close(): Promise<void>;
+}
+
+/** A drizzle logger that only counts the queries it is shown. */
+function queryCounter(): { logQuery: () => void; count: () => number } {
+  let queries = 0;
+  return {
+    logQuery: () => {
+      queries += 1;
+    },
+    count: () => queries,
+  };
 }
 
 /** Where the data lives: a PostgreSQL URL, else a PGlite folder (`memory://` for none). */
@@ -66,12 +83,15 @@ export async function openDatabase(location: DatabaseLocation = {}): Promise<Dat
 function openPostgres(url: string): Database {
   const options = { onnotice: () => undefined } as const;
   const client = postgres(url, { ...options, max: 10 });
-  const db: Db = drizzlePostgres({ client, schema });
+  const counter = queryCounter();
+  const db: Db = drizzlePostgres({ client, schema, logger: counter });
   // drizzle reconfigures the client it is given, so LISTEN gets a client of its own.
   let listener: postgres.Sql | null = null;
   return {
     kind: 'postgres',
     db,
+    queryCount: counter.count,
+    localEvents: createLocalEvents(),
     transaction: (fn) => db.transaction((tx) => fn(tx)),
     async listen(channel, onPayload, onReconnect) {
       listener ??= postgres(url, { ...options, max: 1 });
@@ -108,10 +128,13 @@ async function openPglite(dataDir: string): Promise<Database> {
  * with `dumpDataDir`); closing it closes the instance.
  */
 export function pgliteDatabase(client: PGlite): Database {
-  const db: Db = drizzlePglite({ client, schema });
+  const counter = queryCounter();
+  const db: Db = drizzlePglite({ client, schema, logger: counter });
   return {
     kind: 'pglite',
     db,
+    queryCount: counter.count,
+    localEvents: createLocalEvents(),
     transaction: (fn) => db.transaction((tx) => fn(tx)),
     async listen(channel, onPayload) {
       const unlisten = await client.listen(channel, onPayload);

@@ -196,7 +196,7 @@ describe.each(testBackends(inject('databaseUrl')))('events on $kind', (backend) 
           .update(sessions)
           .set({ lastSeq: session!.lastSeq + 1 })
           .where(eq(sessions.id, slowSession));
-        await notifyEvents(tx, slowSession);
+        await notifyEvents(tx, slowSession, session!.lastSeq + 1);
         inserted();
         await released;
       });

@@ -51,7 +51,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const running = new Set<Promise<void>>();
   let closed = false;
 
-  const carryOut = (sessionId: string, effect: Effect): void => {
+  const carryOut = (sessionId: string, effect: Effect, applied: AppliedInput): void => {
     if (effect.type === 'abort_model_step') {
       controllers.get(effect.stepId)?.abort(new Error(effect.reason));
       return;
@@ -63,6 +63,7 @@ export function createEngine(deps: EngineDeps): Engine {
       { ...deps, now, apply: (id, input) => engine.apply(id, input), signal: controller.signal },
       sessionId,
       effect,
+      applied.contexts.get(effect.stepId) ?? null,
     )
       .catch((error: unknown) => {
         deps.logger.error({ err: error, sessionId, stepId: effect.stepId }, 'model step crashed');
@@ -93,7 +94,7 @@ export function createEngine(deps: EngineDeps): Engine {
           'decision',
         );
       }
-      for (const effect of applied.result.effects) carryOut(sessionId, effect);
+      for (const effect of applied.result.effects) carryOut(sessionId, effect, applied);
       return applied;
     },
     get stepsInFlight() {

@@ -15,6 +15,7 @@ export interface EngineMetrics {
  */
 export function createEngineMetrics(
   activeRuns: () => Promise<Record<string, number>>,
+  queryCount: () => number = () => 0,
 ): EngineMetrics {
   const registry = new Registry();
   const decisions = new Counter({
@@ -44,6 +45,15 @@ export function createEngineMetrics(
     async collect() {
       this.reset();
       for (const [state, count] of Object.entries(await activeRuns())) this.set({ state }, count);
+    },
+  });
+  new Counter({
+    name: 'baton_db_queries_total',
+    help: 'Queries this replica ran on the database (BEGIN and COMMIT not included).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(queryCount());
     },
   });
   return {

@@ -1,6 +1,6 @@
 import type { AppliedInput, Database, SessionNotFound } from '@baton/db';
 import { appendStepText, listContextMessages, renewLease } from '@baton/db';
-import type { Effect, SessionInput } from '@baton/domain';
+import type { Effect, Message, SessionInput } from '@baton/domain';
 import { agents, toolsOf } from '@baton/domain';
 import type { Logger } from 'pino';
 import type { Limiter } from './limiter';
@@ -40,6 +40,8 @@ export async function runStepEffect(
   deps: StepRunnerDeps,
   sessionId: string,
   effect: ModelStepEffect,
+  /** The step's messages, as read when it was started (null: read them now). */
+  context: readonly Message[] | null,
 ): Promise<void> {
   const { stepId, fence, agent } = effect;
   const log = deps.logger.child({ sessionId, runId: effect.runId, stepId, fence, agent });
@@ -83,10 +85,12 @@ export async function runStepEffect(
   const started = deps.now();
   try {
     const output = await deps.limiter.run(async () => {
-      const messages = await listContextMessages(deps.database.db, {
-        sessionId,
-        subtaskId: effect.owner.kind === 'subtask' ? effect.owner.subtaskId : null,
-      });
+      const messages =
+        context ??
+        (await listContextMessages(deps.database.db, {
+          sessionId,
+          subtaskId: effect.owner.kind === 'subtask' ? effect.owner.subtaskId : null,
+        }));
       return deps.runModelStep({
         agent,
         system: agents[agent].systemPrompt,

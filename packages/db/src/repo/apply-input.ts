@@ -1,6 +1,7 @@
 import type {
   DomainConfig,
   IdKind,
+  Message,
   SessionEvent,
   SessionInput,
   SessionState,
@@ -9,9 +10,10 @@ import type {
 import { transition } from '@baton/domain';
 import type { Database, Db } from '../client';
 import { isUniqueViolation } from '../errors';
+import { committingLocally } from '../local-events';
 import { newId } from '../ids';
 import { commitTransition } from './commit';
-import { findMessageIdByIdempotencyKey } from './messages';
+import { findMessageIdByIdempotencyKey, listContextMessages } from './messages';
 import type { Access } from './sessions';
 import { canSee, lockSession, toSession } from './sessions';
 import { loadWorkingSet } from './working-set';
@@ -44,6 +46,11 @@ export interface AppliedInput {
   readonly result: TransitionResult;
   /** The events it appended, with their ids and `seq`. */
   readonly events: readonly SessionEvent[];
+  /**
+   * For each model step it started (by step id): the messages that step is given, read in the
+   * same transaction, so the step sees exactly the conversation that started it.
+   */
+  readonly contexts: ReadonlyMap<string, readonly Message[]>;
   /**
    * Set when the input was a repeat of a `user_message` sent with the same idempotency key: the
    * first send's message. Nothing was decided or written; `result.outcome` is `{ok, duplicate}`.
@@ -78,7 +85,13 @@ async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<AppliedInput |
       idempotencyKey: args.idempotencyKey,
     });
     if (first !== null) {
-      return { notFound: false, result: unchanged(state), events: [], replayedMessageId: first };
+      return {
+        notFound: false,
+        result: unchanged(state),
+        events: [],
+        contexts: new Map(),
+        replayedMessageId: first,
+      };
     }
   }
   const result = transition(state, args.input, {
@@ -96,7 +109,16 @@ async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<AppliedInput |
       ? { idempotencyKey: args.idempotencyKey }
       : {}),
   });
-  return { notFound: false, result, events, replayedMessageId: null };
+  const contexts = new Map<string, readonly Message[]>();
+  for (const effect of result.effects) {
+    if (effect.type !== 'run_model_step') continue;
+    const subtaskId = effect.owner.kind === 'subtask' ? effect.owner.subtaskId : null;
+    contexts.set(
+      effect.stepId,
+      await listContextMessages(tx, { sessionId: session.id, subtaskId }),
+    );
+  }
+  return { notFound: false, result, events, contexts, replayedMessageId: null };
 }
 
 /**
@@ -108,6 +130,18 @@ async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<AppliedInput |
  * (its decision). Anything that throws rolls the whole transaction back: nothing is left behind.
  */
 export async function applyInput(
+  database: Database,
+  args: ApplyInputArgs,
+): Promise<AppliedInput | SessionNotFound> {
+  return committingLocally(
+    database.localEvents,
+    args.sessionId,
+    () => applyOnce(database, args),
+    (applied) => (applied.notFound ? [] : applied.events),
+  );
+}
+
+async function applyOnce(
   database: Database,
   args: ApplyInputArgs,
 ): Promise<AppliedInput | SessionNotFound> {

@@ -119,6 +119,6 @@ export async function commitTransition(tx: Db, args: CommitArgs): Promise<Sessio
       expiresAt: args.now + args.lease.ms,
     });
   }
-  if (events.length > 0) await notifyEvents(tx, sessionId);
+  if (events.length > 0) await notifyEvents(tx, sessionId, args.lastSeq + events.length);
   return events;
 }

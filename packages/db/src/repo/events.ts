@@ -48,34 +48,40 @@ export async function appendEvents(
   return rows.sort((a, b) => a.seq - b.seq).map(toSessionEvent);
 }
 
-/** Wakes every subscriber of the session's events when the transaction commits. */
-export async function notifyEvents(tx: Db, sessionId: string): Promise<void> {
-  await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${sessionId})`);
+/**
+ * Wakes every subscriber of the session's events when the transaction commits. The payload is
+ * `<sessionId> <lastSeq>`: a follower that has already seen `lastSeq` need not read.
+ */
+export async function notifyEvents(tx: Db, sessionId: string, lastSeq: number): Promise<void> {
+  await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${`${sessionId} ${lastSeq}`})`);
+}
+
+/** What a commit's notification says: whose events, and the `seq` of the last one. */
+export interface EventsCommitted {
+  readonly sessionId: string;
+  readonly lastSeq: number;
+}
+
+/** Reads a {@link notifyEvents} payload; null when it is not one. */
+export function parseEventsCommitted(payload: string): EventsCommitted | null {
+  const [sessionId, lastSeq] = payload.split(' ');
+  const seq = Number(lastSeq);
+  return sessionId && Number.isSafeInteger(seq) ? { sessionId, lastSeq: seq } : null;
 }
 
 /**
- * One session's events after `afterId` (from its first event when absent), in `seq` order.
+ * One session's events after `afterId`, or after `afterSeq` (from its first event when neither
+ * is given), in `seq` order.
  * `seq` is gap-free and assigned under the session lock, so a reader that resumes from the
  * `seq` of the last event it saw misses nothing and sees nothing twice.
  */
 export async function readSessionEvents(
   db: Db,
-  args: { sessionId: string; afterId?: string | null; limit: number },
+  args: { sessionId: string; afterId?: string | null; afterSeq?: number; limit: number },
 ): Promise<SessionEvent[]> {
-  let afterSeq = 0;
-  if (args.afterId) {
-    const position = decodeEventId(args.afterId);
-    const [row] = position
-      ? await db
-          .select({ seq: events.seq, tx: events.tx })
-          .from(events)
-          .where(and(eq(events.id, position.id), eq(events.sessionId, args.sessionId)))
-      : [];
-    if (!position || row?.tx !== position.tx) {
-      throw new InvalidCursorError('lastEventId', args.afterId);
-    }
-    afterSeq = row.seq;
-  }
+  const afterSeq = args.afterId
+    ? await seqOfEventId(db, args.sessionId, args.afterId)
+    : (args.afterSeq ?? 0);
   const rows = await db
     .select()
     .from(events)
@@ -83,6 +89,22 @@ export async function readSessionEvents(
     .orderBy(asc(events.seq))
     .limit(args.limit);
   return rows.map(toSessionEvent);
+}
+
+/**
+ * The `seq` of the session's event with this public id; an id that is malformed, or names
+ * another session's event, is an {@link InvalidCursorError}.
+ */
+export async function seqOfEventId(db: Db, sessionId: string, eventId: string): Promise<number> {
+  const position = decodeEventId(eventId);
+  const [row] = position
+    ? await db
+        .select({ seq: events.seq, tx: events.tx })
+        .from(events)
+        .where(and(eq(events.id, position.id), eq(events.sessionId, sessionId)))
+    : [];
+  if (!position || row?.tx !== position.tx) throw new InvalidCursorError('lastEventId', eventId);
+  return row.seq;
 }
 
 /** A page of the global stream. */
@@ -124,13 +146,17 @@ export async function readAllEvents(
 }
 
 /**
- * Calls `onWake` with a session id whenever a commit appended events to that session, in any
- * process sharing the database — or with `null` when notifications may have been lost (a
- * listening connection came back), meaning "read again". Resolves once subscribed.
+ * Calls `onWake` with what each commit that appended events announced, in any process sharing
+ * the database — or with `null` when notifications may have been lost (a listening connection
+ * came back), meaning "read again". Resolves once subscribed.
  */
 export function subscribeEvents(
   database: Database,
-  onWake: (sessionId: string | null) => void,
+  onWake: (committed: EventsCommitted | null) => void,
 ): Promise<() => Promise<void>> {
-  return database.listen(EVENTS_CHANNEL, onWake, () => onWake(null));
+  return database.listen(
+    EVENTS_CHANNEL,
+    (payload) => onWake(parseEventsCommitted(payload)),
+    () => onWake(null),
+  );
 }

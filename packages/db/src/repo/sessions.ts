@@ -4,6 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Db } from '../client';
 import { StaleWriteError } from '../errors';
 import { newId } from '../ids';
+import { committingLocally } from '../local-events';
 import { sessions } from '../schema';
 import { iso, toDate } from './dates';
 import { appendEvents, notifyEvents } from './events';
@@ -112,7 +113,7 @@ export async function createSession(
   database: Database,
   input: NewSession,
 ): Promise<{ session: StoredSession; events: SessionEvent[] }> {
-  const created = createDomainSession(
+  const made = createDomainSession(
     {
       id: newId('session'),
       ...(input.title !== undefined ? { title: input.title } : {}),
@@ -121,23 +122,25 @@ export async function createSession(
     },
     input.ctx,
   );
-  const { session } = created.state;
-  return database.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(sessions)
-      .values({
-        id: session.id,
-        ...sessionColumns(session),
-        lastSeq: created.events.length,
-        lastActivityAt: toDate(session.createdAt),
-      })
-      .returning();
-    const events = await appendEvents(tx, {
-      sessionId: session.id,
-      afterSeq: 0,
-      events: created.events,
+  const { session } = made.state;
+  const commit = () =>
+    database.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(sessions)
+        .values({
+          id: session.id,
+          ...sessionColumns(session),
+          lastSeq: made.events.length,
+          lastActivityAt: toDate(session.createdAt),
+        })
+        .returning();
+      const events = await appendEvents(tx, {
+        sessionId: session.id,
+        afterSeq: 0,
+        events: made.events,
+      });
+      await notifyEvents(tx, session.id, events.length);
+      return { session: toStoredSession(row as SessionRow), events };
     });
-    await notifyEvents(tx, session.id);
-    return { session: toStoredSession(row as SessionRow), events };
-  });
+  return committingLocally(database.localEvents, session.id, commit, (created) => created.events);
 }

@@ -1,5 +1,6 @@
 import type { SessionEvent } from '@baton/domain';
 import type { Database } from '../client';
+import { committingLocally } from '../local-events';
 import { appendEvents, notifyEvents } from './events';
 import { lockSession, toSession, updateSession } from './sessions';
 
@@ -14,29 +15,33 @@ export async function appendStepText(
   database: Database,
   args: { sessionId: string; stepId: string; fence: number; text: string; now: number },
 ): Promise<SessionEvent | null> {
-  return database.transaction(async (tx) => {
-    const stored = await lockSession(tx, args.sessionId);
-    const run = stored?.run;
-    if (!stored || run?.status !== 'model_step' || run.stepId !== args.stepId) return null;
-    if (run.fence !== args.fence) return null;
-    const [event] = await appendEvents(tx, {
-      sessionId: stored.id,
-      afterSeq: stored.lastSeq,
-      events: [
-        {
-          type: 'message.delta',
-          at: new Date(args.now).toISOString(),
-          data: { stepId: args.stepId, text: args.text },
-        },
-      ],
+  const commit = () =>
+    database.transaction(async (tx) => {
+      const stored = await lockSession(tx, args.sessionId);
+      const run = stored?.run;
+      if (!stored || run?.status !== 'model_step' || run.stepId !== args.stepId) return null;
+      if (run.fence !== args.fence) return null;
+      const [event] = await appendEvents(tx, {
+        sessionId: stored.id,
+        afterSeq: stored.lastSeq,
+        events: [
+          {
+            type: 'message.delta',
+            at: new Date(args.now).toISOString(),
+            data: { stepId: args.stepId, text: args.text },
+          },
+        ],
+      });
+      await updateSession(tx, {
+        session: toSession(stored),
+        readLastSeq: stored.lastSeq,
+        lastSeq: stored.lastSeq + 1,
+        now: args.now,
+      });
+      await notifyEvents(tx, stored.id, stored.lastSeq + 1);
+      return event ?? null;
     });
-    await updateSession(tx, {
-      session: toSession(stored),
-      readLastSeq: stored.lastSeq,
-      lastSeq: stored.lastSeq + 1,
-      now: args.now,
-    });
-    await notifyEvents(tx, stored.id);
-    return event ?? null;
-  });
+  return committingLocally(database.localEvents, args.sessionId, commit, (event) =>
+    event ? [event] : [],
+  );
 }
