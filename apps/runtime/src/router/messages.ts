@@ -11,7 +11,7 @@ export const messagesRouter = router({
         sessionId: id,
         content: text(Number.MAX_SAFE_INTEGER).pipe(z.string().min(1)),
         agent: agentName.optional(),
-        idempotencyKey: z.string().min(1).max(200).optional(),
+        idempotencyKey: text(200).pipe(z.string().min(1)).optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {

@@ -30,7 +30,7 @@ export const sessionsRouter = router({
       z
         .strictObject({
           status: runStatus.optional(),
-          search: z.string().max(200).optional(),
+          search: text(200).optional(),
           limit,
           cursor,
           direction,
@@ -54,7 +54,7 @@ export const sessionsRouter = router({
   }),
 
   events: clientProcedure
-    .input(z.strictObject({ sessionId: id, lastEventId: z.string().max(100).nullish() }))
+    .input(z.strictObject({ sessionId: id, lastEventId: text(100).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
       const visible = await isSessionVisible(ctx.database.db, {
         sessionId: input.sessionId,

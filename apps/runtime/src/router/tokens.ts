@@ -1,14 +1,14 @@
 import { createToken, listTokens, revokeToken, TokenRole } from '@baton/db';
 import { z } from 'zod';
 import { adminProcedure, notFound, router } from '../trpc';
-import { id } from './inputs';
+import { id, text } from './inputs';
 
 /** `tokens.*` (admin): API tokens; a secret is shown once, at creation. */
 export const tokensRouter = router({
   create: adminProcedure
     .input(
       z.strictObject({
-        name: z.string().min(1).max(100),
+        name: text(100).pipe(z.string().min(1)),
         role: z.enum(Object.values(TokenRole) as [TokenRole, ...TokenRole[]]),
       }),
     )
