@@ -1,4 +1,5 @@
 import type { Access, ApiToken, Database } from '@baton/db';
+import { InvalidCursorError } from '@baton/db';
 import type { InputOutcome } from '@baton/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
@@ -35,6 +36,8 @@ const t = initTRPC.context<Context>().create({
     const cause = error.cause;
     return {
       ...shape,
+      // An unexpected error's message can carry SQL and its parameters: it goes to the log only.
+      ...(error.code === 'INTERNAL_SERVER_ERROR' ? { message: INTERNAL_MESSAGE } : {}),
       data: {
         ...shape.data,
         stack: undefined,
@@ -49,8 +52,47 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 
+/** What a client reads for an unexpected error (the details are in the runtime's log). */
+export const INTERNAL_MESSAGE = 'Internal error: the runtime logged the details.';
+
+/** The tRPC error for an error a request caused, or null when it is unexpected. */
+function refusalOf(error: unknown): TRPCError | null {
+  const cause = error instanceof TRPCError ? error.cause : error;
+  if (cause instanceof InvalidCursorError) {
+    return new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
+  }
+  return null;
+}
+
+/** A subscription's stream whose errors pass {@link refusalOf} on their way to the client. */
+async function* refusingBadInput<T>(stream: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+  try {
+    yield* stream;
+  } catch (error) {
+    throw refusalOf(error) ?? error;
+  }
+}
+
+/**
+ * The API edge: the database's refusals of what a client sent (a cursor or an event id it never
+ * got) become `BAD_REQUEST`, in an answer or in a subscription's stream, instead of a 500.
+ */
+const edge = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const refusal = refusalOf(result.error);
+    if (refusal) throw refusal;
+    return result;
+  }
+  const data: unknown = result.data;
+  if (typeof data === 'object' && data !== null && Symbol.asyncIterator in data) {
+    return { ...result, data: refusingBadInput(data as AsyncIterable<unknown>) };
+  }
+  return result;
+});
+
 /** No token needed (only `health`). */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(edge);
 
 const roleRank = { client: 0, operator: 1, admin: 2 } as const;
 
@@ -83,11 +125,11 @@ function requireRole(minimum: keyof typeof roleRank) {
 }
 
 /** Any valid token; a client token is confined to its own sessions. */
-export const clientProcedure = t.procedure.use(requireRole('client'));
+export const clientProcedure = publicProcedure.use(requireRole('client'));
 /** Operator or admin: all sessions. */
-export const operatorProcedure = t.procedure.use(requireRole('operator'));
+export const operatorProcedure = publicProcedure.use(requireRole('operator'));
 /** Admin only (tokens). */
-export const adminProcedure = t.procedure.use(requireRole('admin'));
+export const adminProcedure = publicProcedure.use(requireRole('admin'));
 
 /** The answer for a session, plan, approval or call the caller cannot see (no existence leak). */
 export function notFound(what: string): TRPCError {
