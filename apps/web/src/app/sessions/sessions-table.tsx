@@ -18,7 +18,13 @@ export function SessionsTable({ filter }: { readonly filter: SessionsFilter }) {
   return (
     <>
       <ErrorText error={list.error} />
-      <table>
+      {sessions.length > 0 ? (
+        <p className="muted" aria-live="polite">
+          {sessions.length === 1 ? '1 session' : `${sessions.length} sessions`} shown
+          {list.hasNextPage ? '; more to load below' : ''}
+        </p>
+      ) : null}
+      <table aria-label="Sessions">
         <thead>
           <tr>
             <th scope="col">Title</th>
