@@ -6,7 +6,7 @@ import { scriptModel } from '../../e2e/src/harness/scenario';
 import type { PgCounters } from './pg-stats';
 import { readPgCounters, vacuum } from './pg-stats';
 import { startLoopClient } from './round-trips';
-import { sampleRss, startBenchRuntime } from './runtime';
+import { readCpuMs, sampleRss, startBenchRuntime } from './runtime';
 import { percentile } from './stats';
 
 /** What one concurrency level measured. */
@@ -25,15 +25,29 @@ export interface LevelResult {
   readonly statementsPerRoundTrip: number | null;
   /** The runtime's own count of its queries (`baton_db_queries_total`), on either database. */
   readonly queriesPerRoundTrip: number | null;
+  /** The runtime process's CPU time (user + system) per round trip, ms. */
+  readonly cpuMsPerRoundTrip: number | null;
   readonly maxRssMb: number | null;
 }
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 
-/** `coder` reads a file at every step, forever. */
-const READ_FOREVER = scriptModel({
-  agents: { coder: [{ toolCalls: [{ name: 'read_file', arguments: { path: 'README.md' } }] }] },
-  repeatLast: true,
+/**
+ * Tool calls per session: `coder` reads a file at each of its first steps, then answers, and the
+ * client starts another session. Bounded, so that a level measures the same work however long
+ * it runs (a session's context, which every step is given, grows with each call).
+ */
+export const CALLS_PER_SESSION = 20;
+
+const READ_THEN_ANSWER = scriptModel({
+  agents: {
+    coder: [
+      ...Array.from({ length: CALLS_PER_SESSION }, () => ({
+        toolCalls: [{ name: 'read_file', arguments: { path: 'README.md' } }],
+      })),
+      { text: 'Read them all.' },
+    ],
+  },
 });
 
 // Idle PostgreSQL backends flush their pg_stat counters within about a second.
@@ -58,7 +72,7 @@ export async function runLevel(args: {
   const database = await createScenarioDatabase(args.serverUrl);
   const runtime = await startBenchRuntime({
     ...database.env,
-    BATON_MODEL: READ_FOREVER,
+    BATON_MODEL: READ_THEN_ANSWER,
     BATON_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
     BATON_RATE_LIMIT: '0',
     BATON_MAX_RUN_STEPS: '100000',
@@ -79,13 +93,16 @@ export async function runLevel(args: {
       before = await readPgCounters(pgUrl);
     }
     const queriesBefore = await readQueryCount(runtime.url);
-    const rss = sampleRss(runtime.child.pid ?? 0);
+    const pid = runtime.child.pid ?? 0;
+    const cpuBefore = readCpuMs(pid);
+    const rss = sampleRss(pid);
     const start = performance.now();
     const perClient = await Promise.all(
       loops.map((loop) => loop.drive(start + args.seconds * 1000)),
     );
     const elapsedS = (performance.now() - start) / 1000;
     const maxRssMb = rss.stop();
+    const cpuAfter = readCpuMs(pid);
     const queriesAfter = await readQueryCount(runtime.url);
     loops.forEach((loop) => loop.close());
     await runtime.stop();
@@ -110,6 +127,7 @@ export async function runLevel(args: {
       commitsPerRoundTrip: per(after?.commits, before?.commits),
       statementsPerRoundTrip: per(after?.statements, before?.statements),
       queriesPerRoundTrip: per(queriesAfter, queriesBefore),
+      cpuMsPerRoundTrip: per(cpuAfter, cpuBefore),
       maxRssMb,
     };
   } finally {

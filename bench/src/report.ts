@@ -18,6 +18,7 @@ export function formatTable(results: readonly LevelResult[]): string {
     'commits/rt',
     'stmts/rt',
     'queries/rt',
+    'CPU ms/rt',
     'max RSS MB',
   ];
   const rows = results.map((r) => [
@@ -31,6 +32,7 @@ export function formatTable(results: readonly LevelResult[]): string {
     fixed(r.commitsPerRoundTrip, 2),
     fixed(r.statementsPerRoundTrip, 1),
     fixed(r.queriesPerRoundTrip, 1),
+    fixed(r.cpuMsPerRoundTrip, 2),
     fixed(r.maxRssMb, 0),
   ]);
   const widths = header.map((h, i) =>

@@ -4,13 +4,18 @@ import type { SessionEvent } from '@baton/domain';
 
 type Dispatched = Extract<SessionEvent, { type: 'tool_call.dispatched' }>['data'];
 
-/** One benchmark client: a session of agent `coder` whose every tool call it answers at once. */
+/**
+ * One benchmark client: it works through sessions of agent `coder`, one after another, answering
+ * every tool call at once; when a session's run ends (the script's last step answers in text),
+ * it starts the next session.
+ */
 export interface LoopClient {
-  /** Resolves once the first tool call is dispatched (the session is set up). */
+  /** Resolves once the first tool call is dispatched (the first session is set up). */
   readonly ready: Promise<void>;
   /**
    * Answers tool calls until `deadline` (performance.now() ms), then resolves with each round
-   * trip's duration: from just before `toolResults.submit` to the next `tool_call.dispatched`.
+   * trip's duration: from just before `toolResults.submit` to the next `tool_call.dispatched` of
+   * the same session. The last result of a session, which ends its run, is no round trip.
    */
   drive(deadline: number): Promise<number[]>;
   close(): void;
@@ -19,71 +24,114 @@ export interface LoopClient {
 /** How long past its deadline a client waits for its last round trip before giving up. */
 const GRACE_MS = 30_000;
 
-/** Creates the session, subscribes to its events and sends the message that starts the loop. */
-export function startLoopClient(client: BatonClient): LoopClient {
-  const seen = new Set<string>();
-  const durations: number[] = [];
-  let next: Dispatched | null = null;
-  let onDispatched: (call: Dispatched) => void = (call) => {
-    next = call;
-  };
-  let fail: (error: Error) => void = () => undefined;
-  let unsubscribe = (): void => undefined;
+/** What one session tells its client. */
+interface SessionHandlers {
+  onDispatched(call: Dispatched): void;
+  onIdle(): void;
+  onError(error: Error): void;
+}
 
-  const ready = (async () => {
-    const { id: sessionId } = await client.sessions.create.mutate({
-      agent: 'coder',
-      title: 'bench',
+/** Creates a session, follows its events and sends the message that starts its run. */
+async function openSession(
+  client: BatonClient,
+  handlers: SessionHandlers,
+): Promise<{ sessionId: string; close: () => void }> {
+  const { id: sessionId } = await client.sessions.create.mutate({ agent: 'coder', title: 'bench' });
+  const seen = new Set<string>();
+  let started = false;
+  const subscription = client.sessions.events.subscribe(
+    { sessionId, lastEventId: null },
+    {
+      onData: ({ data }) => {
+        if (data.type === 'tool_call.dispatched' && !seen.has(data.data.callId)) {
+          seen.add(data.data.callId);
+          handlers.onDispatched(data.data);
+        } else if (data.type === 'run.state' && data.data.to !== 'idle') {
+          started = true;
+        } else if (data.type === 'run.state' && started) {
+          handlers.onIdle();
+        }
+      },
+      onError: (error) =>
+        handlers.onError(error instanceof Error ? error : new Error(String(error))),
+    },
+  );
+  await client.messages.send.mutate({ sessionId, content: 'read some files' });
+  return { sessionId, close: () => subscription.unsubscribe() };
+}
+
+/** Starts the first session; `drive` answers its calls and those of the sessions after it. */
+export function startLoopClient(client: BatonClient): LoopClient {
+  const durations: number[] = [];
+  let current: { sessionId: string; close: () => void } | null = null;
+  let pending: Dispatched | null = null;
+  let handlers: SessionHandlers;
+  let becameReady: () => void = () => undefined;
+  let failedEarly: (error: Error) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    becameReady = resolve;
+    failedEarly = reject;
+  });
+  // Until `drive` starts: remember the first call, and report failures through `ready`.
+  handlers = {
+    onDispatched: (call) => {
+      pending = call;
+      becameReady();
+    },
+    onIdle: () => failedEarly(new Error('the session ended before the benchmark started')),
+    onError: (error) => failedEarly(error),
+  };
+  const open = (): Promise<void> =>
+    openSession(client, {
+      onDispatched: (call) => handlers.onDispatched(call),
+      onIdle: () => handlers.onIdle(),
+      onError: (error) => handlers.onError(error),
+    }).then((session) => {
+      current?.close();
+      current = session;
     });
-    const first = new Promise<void>((resolve, reject) => {
-      fail = reject;
-      const subscription = client.sessions.events.subscribe(
-        { sessionId, lastEventId: null },
-        {
-          onData: ({ data }) => {
-            if (data.type !== 'tool_call.dispatched' || seen.has(data.data.callId)) return;
-            seen.add(data.data.callId);
-            onDispatched(data.data);
-            resolve();
-          },
-          onError: (error) => fail(error instanceof Error ? error : new Error(String(error))),
-        },
-      );
-      unsubscribe = () => subscription.unsubscribe();
-    });
-    await client.messages.send.mutate({ sessionId, content: 'read files, forever' });
-    await first;
-    return sessionId;
-  })();
+  open().catch((error: unknown) => failedEarly(error as Error));
 
   return {
-    ready: ready.then(() => undefined),
+    ready,
     async drive(deadline) {
-      const sessionId = await ready;
+      await ready;
       await new Promise<void>((resolve, reject) => {
         const giveUp = setTimeout(resolve, Math.max(0, deadline - performance.now()) + GRACE_MS);
-        fail = (error) => {
+        const finish = (error?: Error): void => {
           clearTimeout(giveUp);
-          reject(error);
+          if (error) reject(error);
+          else resolve();
         };
         let startedAt: number | null = null;
         const submit = (call: Dispatched): void => {
           startedAt = performance.now();
           client.toolResults.submit
-            .mutate({ sessionId, callId: call.callId, result: { content: 'x'.repeat(64) } })
-            .catch(fail);
+            .mutate({
+              sessionId: current?.sessionId ?? '',
+              callId: call.callId,
+              result: { content: 'x'.repeat(64) },
+            })
+            .catch(finish);
         };
-        onDispatched = (call) => {
-          const now = performance.now();
-          if (startedAt !== null) durations.push(now - startedAt);
-          if (now < deadline) return submit(call);
-          clearTimeout(giveUp);
-          resolve();
+        handlers = {
+          onDispatched: (call) => {
+            const now = performance.now();
+            if (startedAt !== null) durations.push(now - startedAt);
+            if (now >= deadline) return finish();
+            submit(call);
+          },
+          onIdle: () => {
+            startedAt = null;
+            if (performance.now() >= deadline) return finish();
+            open().catch(finish);
+          },
+          onError: finish,
         };
-        if (next) submit(next);
+        if (pending) submit(pending);
       });
       return durations;
     },
-    close: () => unsubscribe(),
+    close: () => current?.close(),
   };
 }
