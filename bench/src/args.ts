@@ -4,6 +4,8 @@ export interface BenchOptions {
   readonly clients: readonly number[];
   /** How long each level drives round trips. */
   readonly seconds: number;
+  /** Report each level every this many seconds too (`--soak` sets 60). */
+  readonly intervalSeconds: number | null;
 }
 
 const positive = (raw: string, flag: string): number => {
@@ -13,17 +15,30 @@ const positive = (raw: string, flag: string): number => {
   return value;
 };
 
-/** Parses `--clients 1,10,50,200` and `--seconds 10` (both optional). */
+/**
+ * Parses `--clients 1,10,50,200`, `--seconds 10` and `--interval 60` (all optional). `--soak`
+ * stands for `--clients 50 --seconds 600 --interval 60`; flags after it override it.
+ */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   let clients = [1, 10, 50, 200];
   let seconds = 10;
+  let intervalSeconds: number | null = null;
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = argv[i + 1] ?? '';
+    if (flag === '--soak') {
+      [clients, seconds, intervalSeconds] = [[50], 600, 60];
+      continue;
+    }
     if (flag === '--clients') clients = value.split(',').map((c) => positive(c, flag));
     else if (flag === '--seconds') seconds = positive(value, flag);
-    else throw new Error(`unknown argument ${flag}; use --clients 1,10 --seconds 10`);
+    else if (flag === '--interval') intervalSeconds = positive(value, flag);
+    else {
+      throw new Error(
+        `unknown argument ${flag}; use --clients 1,10 --seconds 10 --interval 60, or --soak`,
+      );
+    }
     i += 1;
   }
-  return { clients, seconds };
+  return { clients, seconds, intervalSeconds };
 }

@@ -6,7 +6,7 @@ import { scriptModel } from '../../e2e/src/harness/scenario';
 import type { PgCounters } from './pg-stats';
 import { readPgCounters, vacuum } from './pg-stats';
 import { startLoopClient } from './round-trips';
-import { readCpuMs, sampleRss, startBenchRuntime } from './runtime';
+import { readCpuMs, readRssMb, sampleRss, startBenchRuntime } from './runtime';
 import { percentile } from './stats';
 
 /** What one concurrency level measured. */
@@ -28,6 +28,19 @@ export interface LevelResult {
   /** The runtime process's CPU time (user + system) per round trip, ms. */
   readonly cpuMsPerRoundTrip: number | null;
   readonly maxRssMb: number | null;
+  /** With `intervalSeconds`: the figures of each interval, in order (a soak's time series). */
+  readonly intervals?: readonly IntervalResult[];
+}
+
+/** One interval of a level. */
+export interface IntervalResult {
+  /** Seconds since the level's start at the interval's end. */
+  readonly atSeconds: number;
+  readonly roundTrips: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly rssMb: number | null;
+  readonly cpuMsPerRoundTrip: number | null;
 }
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -61,6 +74,51 @@ async function readQueryCount(runtimeUrl: string): Promise<number | null> {
 }
 
 /**
+ * Collects the round trips of each `seconds`-long interval with the runtime's RSS and CPU at its
+ * end, printing a line per interval as it closes.
+ */
+function sampleIntervals(
+  pid: number,
+  start: number,
+  seconds: number,
+  print: (line: string) => void,
+): { record: (ms: number) => void; stop: () => IntervalResult[] } {
+  const intervals: IntervalResult[] = [];
+  let current: number[] = [];
+  let cpuAtStart = readCpuMs(pid);
+  const close = (): void => {
+    const cpu = readCpuMs(pid);
+    const closed: IntervalResult = {
+      atSeconds: Math.round((performance.now() - start) / 1000),
+      roundTrips: current.length,
+      p50Ms: percentile(current, 50),
+      p99Ms: percentile(current, 99),
+      rssMb: readRssMb(pid),
+      cpuMsPerRoundTrip:
+        cpu !== null && cpuAtStart !== null && current.length > 0
+          ? (cpu - cpuAtStart) / current.length
+          : null,
+    };
+    intervals.push(closed);
+    print(
+      `  ${closed.atSeconds} s: ${closed.roundTrips} rt, p50 ${closed.p50Ms.toFixed(1)} ms, ` +
+        `p99 ${closed.p99Ms.toFixed(1)} ms, RSS ${closed.rssMb?.toFixed(0) ?? '–'} MB, ` +
+        `CPU ${closed.cpuMsPerRoundTrip?.toFixed(2) ?? '–'} ms/rt\n`,
+    );
+    current = [];
+    cpuAtStart = cpu;
+  };
+  const timer = setInterval(close, seconds * 1000);
+  return {
+    record: (ms) => current.push(ms),
+    stop() {
+      clearInterval(timer);
+      return intervals;
+    },
+  };
+}
+
+/**
  * Runs one level on a fresh database and runtime: `clients` sessions set up, then every client
  * answers its tool calls for `seconds`; then the runtime stops and the database is dropped.
  */
@@ -68,6 +126,8 @@ export async function runLevel(args: {
   serverUrl: string | null;
   clients: number;
   seconds: number;
+  /** Also report every this many seconds (a soak). */
+  intervalSeconds?: number;
 }): Promise<LevelResult> {
   const database = await createScenarioDatabase(args.serverUrl);
   const runtime = await startBenchRuntime({
@@ -97,9 +157,13 @@ export async function runLevel(args: {
     const cpuBefore = readCpuMs(pid);
     const rss = sampleRss(pid);
     const start = performance.now();
+    const series = args.intervalSeconds
+      ? sampleIntervals(pid, start, args.intervalSeconds, (line) => process.stderr.write(line))
+      : null;
     const perClient = await Promise.all(
-      loops.map((loop) => loop.drive(start + args.seconds * 1000)),
+      loops.map((loop) => loop.drive(start + args.seconds * 1000, series?.record)),
     );
+    const intervals = series?.stop();
     const elapsedS = (performance.now() - start) / 1000;
     const maxRssMb = rss.stop();
     const cpuAfter = readCpuMs(pid);
@@ -129,6 +193,7 @@ export async function runLevel(args: {
       queriesPerRoundTrip: per(queriesAfter, queriesBefore),
       cpuMsPerRoundTrip: per(cpuAfter, cpuBefore),
       maxRssMb,
+      ...(intervals ? { intervals } : {}),
     };
   } finally {
     if (runtime.child.exitCode === null) await runtime.stop();

@@ -3,7 +3,7 @@ import { parseBenchArgs } from './args';
 import { benchEnv } from './env';
 import type { LevelResult } from './level';
 import { runLevel } from './level';
-import { formatTable, writeResults } from './report';
+import { formatDrift, formatTable, writeResults } from './report';
 
 // `npm run bench -- --clients 1,10 --seconds 5`: one fresh runtime and database per level.
 const options = parseBenchArgs(process.argv.slice(2));
@@ -11,10 +11,19 @@ const results: LevelResult[] = [];
 for (const clients of options.clients) {
   process.stderr.write(`C=${clients}: ${options.seconds} s…\n`);
   results.push(
-    await runLevel({ serverUrl: benchEnv.databaseUrl, clients, seconds: options.seconds }),
+    await runLevel({
+      serverUrl: benchEnv.databaseUrl,
+      clients,
+      seconds: options.seconds,
+      ...(options.intervalSeconds ? { intervalSeconds: options.intervalSeconds } : {}),
+    }),
   );
 }
 process.stdout.write(`${formatTable(results)}\n`);
+for (const result of results) {
+  const drift = result.intervals ? formatDrift(result.intervals) : null;
+  if (drift) process.stdout.write(`C=${result.clients} ${drift}\n`);
+}
 const file = writeResults(results, {
   node: process.version,
   cpus: cpus().length,

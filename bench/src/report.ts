@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { LevelResult } from './level';
+import type { IntervalResult, LevelResult } from './level';
 
 const fixed = (value: number | null, digits: number): string =>
   value === null || Number.isNaN(value) ? '–' : value.toFixed(digits);
@@ -41,6 +41,27 @@ export function formatTable(results: readonly LevelResult[]): string {
   const line = (cells: string[]): string =>
     cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+/**
+ * How a soak's figures moved from its first interval (after start-up) to its last: RSS in MB and
+ * latency as a ratio. Null with fewer than two intervals.
+ */
+export function formatDrift(intervals: readonly IntervalResult[]): string | null {
+  const first = intervals[0];
+  const last = intervals.at(-1);
+  if (!first || !last || first === last) return null;
+  const rss =
+    first.rssMb !== null && last.rssMb !== null
+      ? `RSS ${first.rssMb.toFixed(0)} -> ${last.rssMb.toFixed(0)} MB`
+      : 'RSS –';
+  const ratio = (a: number, b: number): string => (a > 0 ? `x${(b / a).toFixed(2)}` : '–');
+  return (
+    `from ${first.atSeconds} s to ${last.atSeconds} s: ${rss}, ` +
+    `p50 ${first.p50Ms.toFixed(1)} -> ${last.p50Ms.toFixed(1)} ms (${ratio(first.p50Ms, last.p50Ms)}), ` +
+    `p99 ${first.p99Ms.toFixed(1)} -> ${last.p99Ms.toFixed(1)} ms (${ratio(first.p99Ms, last.p99Ms)}), ` +
+    `rt ${first.roundTrips} -> ${last.roundTrips} per interval`
+  );
 }
 
 /** Writes `bench/results/<ISO time>.json` and returns its path. */

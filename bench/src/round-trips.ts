@@ -17,7 +17,7 @@ export interface LoopClient {
    * trip's duration: from just before `toolResults.submit` to the next `tool_call.dispatched` of
    * the same session. The last result of a session, which ends its run, is no round trip.
    */
-  drive(deadline: number): Promise<number[]>;
+  drive(deadline: number, onRoundTrip?: (ms: number) => void): Promise<number[]>;
   close(): void;
 }
 
@@ -94,7 +94,7 @@ export function startLoopClient(client: BatonClient): LoopClient {
 
   return {
     ready,
-    async drive(deadline) {
+    async drive(deadline, onRoundTrip) {
       await ready;
       await new Promise<void>((resolve, reject) => {
         const giveUp = setTimeout(resolve, Math.max(0, deadline - performance.now()) + GRACE_MS);
@@ -117,7 +117,10 @@ export function startLoopClient(client: BatonClient): LoopClient {
         handlers = {
           onDispatched: (call) => {
             const now = performance.now();
-            if (startedAt !== null) durations.push(now - startedAt);
+            if (startedAt !== null) {
+              durations.push(now - startedAt);
+              onRoundTrip?.(now - startedAt);
+            }
             if (now >= deadline) return finish();
             submit(call);
           },
