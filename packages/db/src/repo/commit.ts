@@ -3,7 +3,7 @@ import { ACTIVE_PLAN_STATUSES } from '@baton/domain';
 import type { Db } from '../client';
 import { insertApprovals, updateApproval } from './approvals';
 import { insertDecisions } from './decisions';
-import { appendEvents, notifyEvents } from './events';
+import { appendEvents } from './events';
 import { writeLease } from './leases';
 import { insertMessages } from './messages';
 import { insertPlan, insertSubtasks, updatePlan, updateSubtask } from './plans';
@@ -107,6 +107,7 @@ export async function commitTransition(tx: Db, args: CommitArgs): Promise<Sessio
       readLastSeq: args.lastSeq,
       lastSeq: args.lastSeq + events.length,
       now: args.now,
+      notify: events.length > 0,
     });
   }
   for (const effect of result.effects) {
@@ -119,6 +120,5 @@ export async function commitTransition(tx: Db, args: CommitArgs): Promise<Sessio
       expiresAt: args.now + args.lease.ms,
     });
   }
-  if (events.length > 0) await notifyEvents(tx, sessionId, args.lastSeq + events.length);
   return events;
 }

@@ -7,7 +7,7 @@ import { newId } from '../ids';
 import { committingLocally } from '../local-events';
 import { sessions } from '../schema';
 import { iso, toDate } from './dates';
-import { appendEvents, notifyEvents } from './events';
+import { appendEvents, notifyEvents, notifyEventsSql } from './events';
 
 /** A session as stored: the domain record, its event counter and its last activity. */
 export type StoredSession = Session & {
@@ -86,7 +86,14 @@ export async function lockSession(tx: Db, sessionId: string): Promise<StoredSess
  */
 export async function updateSession(
   tx: Db,
-  args: { session: Session; readLastSeq: number; lastSeq: number; now: number },
+  args: {
+    session: Session;
+    readLastSeq: number;
+    lastSeq: number;
+    now: number;
+    /** Wakes the session's followers at commit (it appended events), in the same statement. */
+    notify?: boolean;
+  },
 ): Promise<void> {
   const updated = await tx
     .update(sessions)
@@ -96,7 +103,10 @@ export async function updateSession(
       lastActivityAt: sql`GREATEST(${sessions.lastActivityAt}, ${new Date(args.now).toISOString()}::timestamptz)`,
     })
     .where(and(eq(sessions.id, args.session.id), eq(sessions.lastSeq, args.readLastSeq)))
-    .returning({ id: sessions.id });
+    .returning({
+      id: sessions.id,
+      ...(args.notify ? { notified: notifyEventsSql(args.session.id, args.lastSeq) } : {}),
+    });
   if (updated.length === 0) throw new StaleWriteError('session', args.session.id);
 }
 

@@ -1,7 +1,7 @@
 import type { SessionEvent } from '@baton/domain';
 import type { Database } from '../client';
 import { committingLocally } from '../local-events';
-import { appendEvents, notifyEvents } from './events';
+import { appendEvents } from './events';
 import { lockSession, toSession, updateSession } from './sessions';
 
 /**
@@ -37,8 +37,8 @@ export async function appendStepText(
         readLastSeq: stored.lastSeq,
         lastSeq: stored.lastSeq + 1,
         now: args.now,
+        notify: true,
       });
-      await notifyEvents(tx, stored.id, stored.lastSeq + 1);
       return event ?? null;
     });
   return committingLocally(database.localEvents, args.sessionId, commit, (event) =>
