@@ -1,7 +1,7 @@
 import type { RuntimeProcess } from './runtime-process';
 import type { Snapshot, SnapshotSource } from './fuzz-database';
 import { diffSnapshots } from './fuzz-database';
-import { areRecordedRefusals } from './fuzz-expect';
+import { areRecordedDecisions } from './fuzz-expect';
 import type { Answer } from './fuzz-http';
 
 /**
@@ -44,11 +44,14 @@ export interface CallVerdict {
   readonly allowed: readonly string[];
   readonly because: string;
   /**
-   * What its acceptance may do to the database: `read` and `noop` nothing, `harmless` anything;
-   * `none`: it must be refused.
+   * What its acceptance may do to the database: `read` nothing, `noop` only record its decision,
+   * `harmless` anything; `none`: it must be refused.
    */
   readonly acceptance: 'read' | 'none' | 'harmless' | 'noop';
-  /** The caller's own session this call is about: a refusal there may leave its trace. */
+  /**
+   * The caller's own session this call is about: a refusal there, or an accepted no-op, may
+   * leave its decision record.
+   */
   readonly traceSession?: string;
 }
 
@@ -112,9 +115,12 @@ export async function createFuzzChecker(
       if (changes.length === 0) return;
       const accepted = (c: CallVerdict) => c.outcome.includes('OK');
       if (calls.some((c) => accepted(c) && c.acceptance === 'harmless')) return;
-      const refused = calls.filter((c) => !accepted(c) && c.traceSession !== undefined);
-      const traces = new Set(refused.map((c) => c.traceSession as string));
-      if (areRecordedRefusals(changes, traces, refused.length)) return;
+      // A refusal, or an accepted repeat, in the caller's own session may record its decision.
+      const recorded = calls.filter(
+        (c) => c.traceSession !== undefined && (!accepted(c) || c.acceptance === 'noop'),
+      );
+      const traces = new Set(recorded.map((c) => c.traceSession as string));
+      if (areRecordedDecisions(changes, traces, recorded.length)) return;
       fail(
         calls.some(accepted)
           ? 'an accepted read or no-op changed the database'

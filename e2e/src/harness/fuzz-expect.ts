@@ -106,7 +106,7 @@ function byCallerAndInput(args: Parameters<typeof expectedAnswers>[0]): Expected
   };
 }
 
-/** Fields of a session that a recorded refusal advances (its event counter and activity time). */
+/** Fields of a session that a recorded decision advances (its event counter and activity time). */
 const EVENT_COUNTER_FIELDS = new Set([
   'last_seq',
   'lastSeq',
@@ -115,30 +115,39 @@ const EVENT_COUNTER_FIELDS = new Set([
   'updated_at',
   'updatedAt',
 ]);
-const RECORDED_REFUSALS = new Set(['unknown_call_rejected', 'conflict_rejected']);
+/**
+ * The decisions SPEC §6 and §7 let an input that changes nothing record: a refusal in the
+ * caller's own session (`unknown_call_rejected`, `conflict_rejected`), or a repeat of something
+ * already done (`duplicate_ignored`: a decision repeated on a decided plan or approval).
+ */
+const RECORDED_NOTHING = new Set([
+  'unknown_call_rejected',
+  'conflict_rejected',
+  'duplicate_ignored',
+]);
 
 /**
- * Whether `changes` are only the trace SPEC §7 allows refusals in the caller's own sessions
- * (`sessions`): `unknown_call_rejected` or `conflict_rejected` decisions, at most `refusals` of
- * them, their `decision` events, and those sessions' event counters moving on.
+ * Whether `changes` are only the traces of inputs that changed nothing in the caller's own
+ * sessions (`sessions`): at most `inputs` decisions of {@link RECORDED_NOTHING}, their `decision`
+ * events, and those sessions' event counters moving on.
  */
-export function areRecordedRefusals(
+export function areRecordedDecisions(
   changes: readonly RowChange[],
   sessions: ReadonlySet<string>,
-  refusals: number,
+  inputs: number,
 ): boolean {
   const decisions = changes.filter((c) => tableName(c.table) === 'decisions');
   const inSessions = (row: Record<string, unknown> | undefined) =>
     sessions.has(String(field(row, 'session_id')));
   return (
     decisions.length >= 1 &&
-    decisions.length <= refusals &&
+    decisions.length <= inputs &&
     changes.every((c) => {
       const table = tableName(c.table);
       if (table === 'decisions') {
         return (
           c.kind === 'inserted' &&
-          RECORDED_REFUSALS.has(String(field(c.after, 'kind'))) &&
+          RECORDED_NOTHING.has(String(field(c.after, 'kind'))) &&
           inSessions(c.after)
         );
       }

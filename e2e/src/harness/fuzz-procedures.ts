@@ -42,8 +42,8 @@ export interface ProcedureModel {
   ) => boolean;
   /**
    * Whether the fuzz may see this mutation accepted: `harmless` ones may change the database (a
-   * new session, a token, a duplicate result's decision record); `noop` ones must not (a decision
-   * repeated on something already decided returns the first outcome and changes nothing).
+   * new session, a token, a duplicate result's decision record); `noop` ones only record their
+   * `duplicate_ignored` decision (a decision repeated on something decided changes nothing).
    */
   readonly accepts?: 'harmless' | 'noop';
 }

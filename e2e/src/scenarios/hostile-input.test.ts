@@ -42,6 +42,9 @@ import { startScenario } from '../harness/scenario';
  * §7 allows). On failure fast-check prints the seed: rerun with FC_SEED=<seed>.
  */
 
+/** A property's time: generous, as the machine may be loaded; longer for longer runs. */
+const PROPERTY_TIMEOUT_MS = 120_000 + FUZZ_SETTINGS.numRuns * 1_000;
+
 // In CI one database (PostgreSQL when there is one) keeps the file near a minute; full: every one.
 const databases = backends(inject('databaseUrl'));
 const fuzzed = FUZZ_EVERY_BACKEND ? databases : databases.slice(-1);
@@ -120,105 +123,125 @@ describe.each(fuzzed)('on $kind', ({ databaseUrl }) => {
         FUZZ_SETTINGS,
       );
     },
+    PROPERTY_TIMEOUT_MS,
   );
 
-  it('malformed HTTP (methods, batches, bodies, content types, headers) is answered 4xx and changes nothing', async () => {
-    const harmless = ['sessions.create', 'tokens.create'];
-    const requests = malformedRequest(paths, (caller, malformed) =>
-      authorization(world, caller, malformed),
-    ).map((r) => Object.assign(r, { [fc.toStringMethod]: () => r.shown }));
-    await fc.assert(
-      fc.asyncProperty(requests, async ({ request }) => {
-        const logMark = checker.logMark();
-        const answer = await send(scenario.runtime.url, request);
-        const oversized =
-          request.path.length > 15_000 || Buffer.byteLength(request.body ?? '') > 2_000_000;
-        const outcome = outcomeOf(answer);
-        await checker.judge({
-          label: 'http',
-          sent: describeRequest(request),
-          answer,
-          serverFailure: isServerFailure(answer),
-          calls: [
-            {
-              outcome,
-              allowed: outcome.filter((o) => o !== 'CLOSED' || oversized),
-              because: 'any answer but a server error (or a closed connection, if oversized)',
-              acceptance: harmless.some((p) => request.path.includes(p)) ? 'harmless' : 'noop',
-            },
-          ],
-          logMark,
-        });
-      }),
-      FUZZ_SETTINGS,
-    );
-  });
+  it(
+    'malformed HTTP (methods, batches, bodies, content types, headers) is answered 4xx and changes nothing',
+    async () => {
+      const harmless = ['sessions.create', 'tokens.create'];
+      const requests = malformedRequest(paths, (caller, malformed) =>
+        authorization(world, caller, malformed),
+      ).map((r) => Object.assign(r, { [fc.toStringMethod]: () => r.shown }));
+      await fc.assert(
+        fc.asyncProperty(requests, async ({ request }) => {
+          const logMark = checker.logMark();
+          const answer = await send(scenario.runtime.url, request);
+          const oversized =
+            request.path.length > 15_000 || Buffer.byteLength(request.body ?? '') > 2_000_000;
+          const outcome = outcomeOf(answer);
+          await checker.judge({
+            label: 'http',
+            sent: describeRequest(request),
+            answer,
+            serverFailure: isServerFailure(answer),
+            calls: [
+              {
+                outcome,
+                allowed: outcome.filter((o) => o !== 'CLOSED' || oversized),
+                because: 'any answer but a server error (or a closed connection, if oversized)',
+                acceptance: harmless.some((p) => request.path.includes(p)) ? 'harmless' : 'noop',
+              },
+            ],
+            logMark,
+          });
+        }),
+        FUZZ_SETTINGS,
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('through the typed client, batched hostile calls are each answered 4xx (or accepted), never a server error', async () => {
-    const typedPaths = paths.filter((p) => typeOf(p) !== 'subscription');
-    const batch = fc
-      .constantFrom<TokenCaller>('client', 'otherClient', 'operator', 'admin', 'revoked', 'unknown')
-      .chain((caller) =>
-        fc
-          .array(
-            fc
-              .constantFrom(...typedPaths)
-              .chain((path) => callsOf(path, world, fc.constant(caller))),
-            { minLength: 1, maxLength: 4 },
-          )
-          .map((calls) => ({ caller, calls })),
-      )
-      .filter(({ calls }) => !calls.some(unfitForTypedClient));
-    await fc.assert(
-      fc.asyncProperty(batch, async ({ caller, calls }) => {
-        const client = typedClient(caller);
-        const logMark = checker.logMark();
-        // Issued in one tick: the client batches them (queries in one GET, mutations in one POST).
-        const outcomes = await Promise.all(
-          calls.map((call) => {
-            const method = typeOf(call.path) === 'mutation' ? 'mutate' : 'query';
-            return typedOutcome(
-              Promise.resolve().then(() => procedureOf(client, call.path)[method]?.(call.input)),
-            );
-          }),
-        );
-        await checker.judge({
-          label: 'typed',
-          sent: calls.map((c) => `${c.path} by ${c.caller}: ${clip(c.inputText)}`).join('\n'),
-          answer: outcomes,
-          serverFailure: outcomes.includes('INTERNAL_SERVER_ERROR'),
-          calls: calls.map((call, i) =>
-            verdictOf(call, world, [outcomes[i] ?? '?'], { requestBytes: 0, urlLength: 0 }),
-          ),
-          logMark,
-        });
-      }),
-      FUZZ_SETTINGS,
-    );
-  });
+  it(
+    'through the typed client, batched hostile calls are each answered 4xx (or accepted), never a server error',
+    async () => {
+      const typedPaths = paths.filter((p) => typeOf(p) !== 'subscription');
+      const batch = fc
+        .constantFrom<TokenCaller>(
+          'client',
+          'otherClient',
+          'operator',
+          'admin',
+          'revoked',
+          'unknown',
+        )
+        .chain((caller) =>
+          fc
+            .array(
+              fc
+                .constantFrom(...typedPaths)
+                .chain((path) => callsOf(path, world, fc.constant(caller))),
+              { minLength: 1, maxLength: 4 },
+            )
+            .map((calls) => ({ caller, calls })),
+        )
+        .filter(({ calls }) => !calls.some(unfitForTypedClient));
+      await fc.assert(
+        fc.asyncProperty(batch, async ({ caller, calls }) => {
+          const client = typedClient(caller);
+          const logMark = checker.logMark();
+          // Issued in one tick: the client batches them (queries in one GET, mutations in one POST).
+          const outcomes = await Promise.all(
+            calls.map((call) => {
+              const method = typeOf(call.path) === 'mutation' ? 'mutate' : 'query';
+              return typedOutcome(
+                Promise.resolve().then(() => procedureOf(client, call.path)[method]?.(call.input)),
+              );
+            }),
+          );
+          await checker.judge({
+            label: 'typed',
+            sent: calls.map((c) => `${c.path} by ${c.caller}: ${clip(c.inputText)}`).join('\n'),
+            answer: outcomes,
+            serverFailure: outcomes.includes('INTERNAL_SERVER_ERROR'),
+            calls: calls.map((call, i) =>
+              verdictOf(call, world, [outcomes[i] ?? '?'], { requestBytes: 0, urlLength: 0 }),
+            ),
+            logMark,
+          });
+        }),
+        FUZZ_SETTINGS,
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('through the typed client, a subscription to another client’s or an unknown session, or from a bad event id, ends in a 4xx error', async () => {
-    const subscriptions = fc
-      .constantFrom<TokenCaller>('client', 'otherClient', 'operator', 'revoked')
-      .chain((caller) =>
-        callsOf('sessions.events', world, fc.constant(caller)).map((call) => ({ caller, call })),
-      )
-      .filter(({ call }) => !unfitForTypedClient(call));
-    await fc.assert(
-      fc.asyncProperty(subscriptions, async ({ caller, call }) => {
-        const client = typedClient(caller);
-        const logMark = checker.logMark();
-        const outcome = await firstSubscriptionOutcome(client, call.input);
-        await checker.judge({
-          label: 'typed subscription',
-          sent: `sessions.events by ${call.caller}: ${clip(call.inputText)}`,
-          answer: outcome,
-          serverFailure: outcome === 'INTERNAL_SERVER_ERROR',
-          calls: [verdictOf(call, world, [outcome], { requestBytes: 0, urlLength: 0 })],
-          logMark,
-        });
-      }),
-      { ...FUZZ_SETTINGS, numRuns: Math.ceil(FUZZ_SETTINGS.numRuns / 2) },
-    );
-  });
+  it(
+    'through the typed client, a subscription to another client’s or an unknown session, or from a bad event id, ends in a 4xx error',
+    async () => {
+      const subscriptions = fc
+        .constantFrom<TokenCaller>('client', 'otherClient', 'operator', 'revoked')
+        .chain((caller) =>
+          callsOf('sessions.events', world, fc.constant(caller)).map((call) => ({ caller, call })),
+        )
+        .filter(({ call }) => !unfitForTypedClient(call));
+      await fc.assert(
+        fc.asyncProperty(subscriptions, async ({ caller, call }) => {
+          const client = typedClient(caller);
+          const logMark = checker.logMark();
+          const outcome = await firstSubscriptionOutcome(client, call.input);
+          await checker.judge({
+            label: 'typed subscription',
+            sent: `sessions.events by ${call.caller}: ${clip(call.inputText)}`,
+            answer: outcome,
+            serverFailure: outcome === 'INTERNAL_SERVER_ERROR',
+            calls: [verdictOf(call, world, [outcome], { requestBytes: 0, urlLength: 0 })],
+            logMark,
+          });
+        }),
+        { ...FUZZ_SETTINGS, numRuns: Math.ceil(FUZZ_SETTINGS.numRuns / 2) },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
