@@ -17,6 +17,7 @@ export type { KeysetPosition, Page } from './repo/cursor';
 export { listDecisions } from './repo/decisions';
 export type { DecisionFilter } from './repo/decisions';
 export * from './repo/event-stream';
+export { latestEventId } from './repo/event-tail';
 export { EVENTS_CHANNEL, readAllEvents, readSessionEvents, subscribeEvents } from './repo/events';
 export type { EventPage } from './repo/events';
 export { claimLease, findExpiredLeases, renewLease } from './repo/leases';

@@ -1,4 +1,4 @@
-import { followEvents } from '@baton/db';
+import { followEvents, latestEventId } from '@baton/db';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc';
@@ -6,10 +6,21 @@ import { operatorProcedure, router } from '../trpc';
 /** `events.all`: every session's events, in commit order, for the dashboard. */
 export const eventsRouter = router({
   all: operatorProcedure
-    .input(z.strictObject({ lastEventId: z.string().max(100).nullish() }).default({}))
+    .input(
+      z
+        .strictObject({
+          lastEventId: z.string().max(100).nullish(),
+          // Without lastEventId: 'start' replays every session's history first; 'now' skips it
+          // and follows what commits from now on (a live feed). A resume always wins.
+          from: z.enum(['start', 'now']).default('start'),
+        })
+        .default({ from: 'start' }),
+    )
     .subscription(async function* ({ ctx, input, signal }) {
+      const afterId =
+        input.lastEventId ?? (input.from === 'now' ? await latestEventId(ctx.database.db) : null);
       for await (const event of followEvents(ctx.database, {
-        afterId: input.lastEventId ?? null,
+        afterId,
         ...(signal ? { signal } : {}),
       })) {
         yield tracked(event.id, event);

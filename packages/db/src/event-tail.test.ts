@@ -1,0 +1,106 @@
+import type { SessionEvent } from '@baton/domain';
+import { eq } from 'drizzle-orm';
+import { describe, expect, inject, it } from 'vitest';
+import type { Database } from './client';
+import { followEvents } from './repo/event-stream';
+import { latestEventId } from './repo/event-tail';
+import { appendEvents, notifyEvents, readAllEvents } from './repo/events';
+import { createSession, lockSession } from './repo/sessions';
+import { sessions } from './schema';
+import { testBackends, useTestDatabase } from './testing/backends';
+import { newSession, testClock } from './testing/fixtures';
+
+/** The id of the last event the global stream delivers as of now, read page by page. */
+async function endOfStream(database: Database): Promise<string | null> {
+  let last: string | null = null;
+  for (;;) {
+    const page = await readAllEvents(database.db, { afterId: last, limit: 1000 });
+    const final = page.events.at(-1);
+    if (!final) return last;
+    last = final.id;
+  }
+}
+
+/** Follows the global stream from `afterId` until `count` events came; returns them. */
+async function follow(database: Database, afterId: string | null, count: number) {
+  const stop = new AbortController();
+  const seen: SessionEvent[] = [];
+  for await (const event of followEvents(database, { afterId, signal: stop.signal })) {
+    seen.push(event);
+    if (seen.length === count) stop.abort();
+  }
+  return seen;
+}
+
+describe.each(testBackends(inject('databaseUrl')))(
+  'the tail of the event stream on $kind',
+  (backend) => {
+    const t = useTestDatabase(backend);
+    const clock = testClock();
+
+    it('is null while there are no events, then the last event the stream delivers', async () => {
+      expect(await latestEventId(t.database.db)).toBeNull();
+      for (let i = 0; i < 3; i++) await newSession(t.database, clock);
+      const tail = await latestEventId(t.database.db);
+      expect(tail).not.toBeNull();
+      expect(tail).toBe(await endOfStream(t.database));
+    });
+
+    it('is where "from now" starts: following from it yields what commits later, and only that', async () => {
+      await newSession(t.database, clock);
+      const tail = await latestEventId(t.database.db);
+      const later = await Promise.all([1, 2].map(() => newSession(t.database, clock)));
+      const seen = await follow(t.database, tail, 2);
+      expect(seen.map((e) => [e.sessionId, e.type])).toEqual(
+        later.map((id) => [id, 'session.created']),
+      );
+      expect((await readAllEvents(t.database.db, { afterId: tail, limit: 10 })).events).toEqual(
+        seen,
+      );
+    });
+
+    // Needs separate connections, which PGlite (one connection) does not have.
+    if (backend.kind === 'postgres')
+      it('stays before a transaction still running, so its events are not skipped when it commits', async () => {
+        const slow = await t.connect();
+        const fast = await t.connect();
+        const reader = await t.connect();
+        const slowSession = await newSession(slow, clock);
+        const before = await endOfStream(reader);
+        let inserted: () => void = () => undefined;
+        const wasInserted = new Promise<void>((resolve) => (inserted = resolve));
+        let release: () => void = () => undefined;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        const slowCommit = slow.transaction(async (tx) => {
+          const session = await lockSession(tx, slowSession);
+          await appendEvents(tx, {
+            sessionId: slowSession,
+            afterSeq: session!.lastSeq,
+            events: [
+              { type: 'error', at: new Date(clock.now).toISOString(), data: { message: 'slow' } },
+            ],
+          });
+          await tx
+            .update(sessions)
+            .set({ lastSeq: session!.lastSeq + 1 })
+            .where(eq(sessions.id, slowSession));
+          await notifyEvents(tx, slowSession, session!.lastSeq + 1);
+          inserted();
+          await released;
+        });
+        await wasInserted;
+        // Committed while the slow one runs: the newest row, but not yet "now" for a reader.
+        const fastCreated = await createSession(fast, { title: 'fast', ctx: { now: clock.now } });
+
+        const tail = await latestEventId(reader.db);
+        expect(tail).toBe(before);
+        const following = follow(reader, tail, 2);
+        release();
+        await slowCommit;
+        expect((await following).map((e) => [e.sessionId, e.type])).toEqual([
+          [slowSession, 'error'],
+          [fastCreated.session.id, 'session.created'],
+        ]);
+      });
+  },
+);
