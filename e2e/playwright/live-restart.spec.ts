@@ -24,7 +24,7 @@ async function resumesFrom(request: Request): Promise<string | null> {
   return parsed.lastEventId ?? null;
 }
 
-test('a session page shows the feed drop while the runtime restarts, then resumes without a gap or a repeat', async ({
+test('a session page and the overview show the feed drop while the runtime restarts, then resume without a gap or a repeat', async ({
   page,
 }) => {
   const { scenario, web } = dashboard;
@@ -56,6 +56,19 @@ test('a session page shows the feed drop while the runtime restarts, then resume
     }
   });
 
+  // A second tab on the overview, which follows every session's events from "now".
+  const overview = await page.context().newPage();
+  await overview.goto(`${web.url}/`);
+  const overviewIndicator = overview.getByRole('status', { name: /^Live updates:/ });
+  const idleSessions = overview
+    .getByRole('region', { name: 'Sessions by state' })
+    .locator('dt:text-is("idle") + dd');
+  await expect(overviewIndicator).toHaveAccessibleName('Live updates: Live');
+  await expect(idleSessions).toHaveText('1');
+  await overview.evaluate(() => {
+    (globalThis as { batonNoReload?: boolean }).batonNoReload = true;
+  });
+
   const { session: stored } = await scenario.client.sessions.get.query({ sessionId: session.id });
   const lastSeqBefore = stored.lastSeq;
   await expect(events.locator(`tr[data-seq="${lastSeqBefore}"]`)).toBeVisible();
@@ -63,6 +76,9 @@ test('a session page shows the feed drop while the runtime restarts, then resume
   await test.step('stop the runtime: the page says the feed is down', async () => {
     await scenario.runtime.stop();
     await expect(indicator).toHaveAccessibleName(/Live updates: (Reconnecting…|Disconnected)/);
+    await expect(overviewIndicator).toHaveAccessibleName(
+      /Live updates: (Reconnecting…|Disconnected)/,
+    );
     await screenshot(page, 'session-reconnecting');
   });
 
@@ -71,6 +87,15 @@ test('a session page shows the feed drop while the runtime restarts, then resume
     const restarted = await scenario.startReplica({ BATON_PORT: port });
     expect(restarted.url).toBe(scenario.runtime.url);
     await expect(indicator).toHaveAccessibleName('Live updates: Live');
+    await expect(overviewIndicator).toHaveAccessibleName('Live updates: Live');
+  });
+
+  await test.step('the overview counts a session made after the restart, live', async () => {
+    await scenario.client.sessions.create.mutate({ title: 'After the restart' });
+    await expect(idleSessions).toHaveText('2');
+    expect(
+      await overview.evaluate(() => (globalThis as { batonNoReload?: boolean }).batonNoReload),
+    ).toBe(true);
   });
 
   const streamed =

@@ -1,9 +1,13 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId } from 'react';
 import { useTRPC } from '../../trpc/react';
+import type { Outputs } from '../../trpc/types';
+import { Connection } from './connection';
 import { ErrorText } from './error-text';
+import { useCoalesced } from './use-coalesced';
+import { useLiveFeed } from './use-live-feed';
 
 const ms = (value: number | null) => (value === null ? '—' : `${value.toFixed(1)} ms`);
 
@@ -31,13 +35,39 @@ function Counts({
   );
 }
 
-/** The numbers of `stats.overview`, refreshed when the tab regains focus. */
+/** Events that change the overview's numbers. */
+const COUNTED = new Set(['session.created', 'run.state', 'decision', 'tool_call.resolved']);
+
+/** The numbers of `stats.overview`, refreshed (at most once a second) as the live feed moves. */
 export function Overview() {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const stats = useQuery(trpc.stats.overview.queryOptions());
-  if (stats.error) return <ErrorText error={stats.error} />;
-  if (!stats.data) return <p className="muted">Loading…</p>;
-  const { sessionsByStatus, decisionsByKind, toolRoundTrip } = stats.data;
+  const refresh = useCoalesced(() => {
+    void queryClient.invalidateQueries({ queryKey: trpc.stats.overview.queryKey() });
+  }, 1000);
+  const feed = useLiveFeed((event) => {
+    if (COUNTED.has(event.type)) refresh();
+  }, refresh);
+  const error = stats.error ?? feed.error;
+  return (
+    <>
+      <p>
+        <Connection status={feed.status} everLive={feed.everLive} />
+      </p>
+      <ErrorText error={error} />
+      {stats.data ? (
+        <Numbers stats={stats.data} />
+      ) : error ? null : (
+        <p className="muted">Loading…</p>
+      )}
+    </>
+  );
+}
+
+/** The overview's three panels. */
+function Numbers({ stats }: { readonly stats: Outputs['stats']['overview'] }) {
+  const { sessionsByStatus, decisionsByKind, toolRoundTrip } = stats;
   return (
     <div className="grid">
       <Counts title="Sessions by state" counts={sessionsByStatus} />

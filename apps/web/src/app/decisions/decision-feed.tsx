@@ -2,19 +2,18 @@
 
 import type { DecisionKind } from '@baton/domain';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
-import { useState } from 'react';
 import { decisionPages, decisionsPageSize } from '../../trpc/pages';
 import { useTRPC, useTRPCClient } from '../../trpc/react';
 import { Connection } from '../_components/connection';
 import { ErrorText } from '../_components/error-text';
 import { formatTime } from '../_components/format';
 import { useCoalesced } from '../_components/use-coalesced';
+import { useLiveFeed } from '../_components/use-live-feed';
 
 /**
- * The decision log of every session (`decisions.list`), refreshed whenever `events.all` carries a
- * decision of the kind shown.
+ * The decision log of every session (`decisions.list`), refreshed whenever the live feed carries
+ * a decision of the kind shown.
  */
 export function DecisionFeed({ kind }: { readonly kind: DecisionKind | undefined }) {
   const trpc = useTRPC();
@@ -22,26 +21,17 @@ export function DecisionFeed({ kind }: { readonly kind: DecisionKind | undefined
   const input = { ...(kind ? { kind } : {}), limit: decisionsPageSize };
   const client = useTRPCClient();
   const list = useInfiniteQuery(decisionPages(trpc, client, input));
-  const [everLive, setEverLive] = useState(false);
   const refresh = useCoalesced(() => {
     void queryClient.invalidateQueries({ queryKey: trpc.decisions.list.infiniteQueryKey(input) });
   }, 150);
-  const feed = useSubscription(
-    trpc.events.all.subscriptionOptions(
-      {},
-      {
-        onStarted: () => setEverLive(true),
-        onData: ({ data }) => {
-          if (data.type === 'decision' && (!kind || data.data.kind === kind)) refresh();
-        },
-      },
-    ),
-  );
+  const feed = useLiveFeed((event) => {
+    if (event.type === 'decision' && (!kind || event.data.kind === kind)) refresh();
+  }, refresh);
   const decisions = list.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <>
       <p>
-        <Connection status={feed.status} everLive={everLive} />
+        <Connection status={feed.status} everLive={feed.everLive} />
       </p>
       <ErrorText error={list.error ?? feed.error} />
       <table>
