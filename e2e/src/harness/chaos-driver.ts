@@ -6,8 +6,11 @@ import { asError, followStream, sessionEvents } from './stream';
 /** Where one request goes, and what to do when it gets no answer at all. */
 export interface Route {
   readonly client: BatonClient;
-  /** Resolves when a request that got no answer may be sent again; rejects when it may not. */
-  readonly afterFailure: (error: Error) => Promise<void>;
+  /**
+   * After the `attempt`-th try of a request got no answer: resolves when it may be sent again
+   * (on the next route), rejects when it may not.
+   */
+  readonly afterFailure: (error: Error, attempt: number) => Promise<void>;
 }
 
 /** The inputs of a client that SPEC §6 gives a decision each. */
@@ -73,6 +76,44 @@ function isAnswer(error: unknown): boolean {
   return typeof data?.code === 'string';
 }
 
+/** How many times in a row a live runtime may leave one request without an answer. */
+export const LIVE_RETRIES = 5;
+
+/**
+ * The {@link Route.afterFailure} of runtimes that stay up: under load one can still drop a
+ * connection (a keep-alive socket closed as it is reused), so the request is sent again at
+ * once, up to {@link LIVE_RETRIES} times in a row.
+ */
+export function retryAtOnce(error: Error, attempt: number): Promise<void> {
+  if (attempt < LIVE_RETRIES) return Promise.resolve();
+  return Promise.reject(
+    new Error(`no answer ${attempt} times: ${error.message}`, { cause: error }),
+  );
+}
+
+/**
+ * Sends a request on one route after another until a runtime answers, as a client does when a
+ * connection drops. Each try without an answer is counted by `onLost` (`unsent`: the
+ * connection was refused, so nothing arrived). Rejects with the runtime's refusal, or when
+ * the route says not to try again.
+ */
+export async function untilAnswered<T>(
+  route: () => Route,
+  send: (client: BatonClient) => Promise<T>,
+  onLost: (unsent: boolean) => void,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const { client, afterFailure } = route();
+    try {
+      return await send(client);
+    } catch (error) {
+      if (isAnswer(error)) throw error;
+      onLost(neverConnected(error));
+      await afterFailure(asError(error), attempt);
+    }
+  }
+}
+
 /**
  * Drives `sessionId` as an IDE would, through runtimes that die and replicas picked at random:
  * every dispatched call is answered and every approval (a tool's or the plan's) approved, each
@@ -97,31 +138,17 @@ export function driveThrough(args: {
   let finish = (_event: SessionEvent): void => undefined;
   const finished = new Promise<SessionEvent>((resolve) => (finish = resolve));
 
-  /** Sends one attempt after another until one is answered; returns the answer, or null. */
-  const deliver = async <T>(
+  /** Sends until answered (see {@link untilAnswered}); a refusal is a failure, and null. */
+  const deliver = <T>(
     what: string,
     send: (client: BatonClient) => Promise<T>,
     onLost: (unsent: boolean) => void,
-  ): Promise<T | null> => {
-    for (;;) {
-      const route = args.route();
-      try {
-        return await send(route.client);
-      } catch (error) {
-        if (isAnswer(error)) {
-          failures.push(new Error(`${what} was refused: ${asError(error).message}`));
-          return null;
-        }
-        onLost(neverConnected(error));
-        try {
-          await route.afterFailure(asError(error));
-        } catch (notRetried) {
-          failures.push(new Error(`${what}: ${asError(notRetried).message}`));
-          return null;
-        }
-      }
-    }
-  };
+  ): Promise<T | null> =>
+    untilAnswered(args.route, send, onLost).catch((error: unknown) => {
+      const refused = isAnswer(error) ? 'was refused' : 'got no answer';
+      failures.push(new Error(`${what} ${refused}: ${asError(error).message}`));
+      return null;
+    });
 
   const track = (promise: Promise<unknown>): void => {
     const tracked = promise.finally(() => pending.delete(tracked));

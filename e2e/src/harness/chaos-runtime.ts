@@ -1,5 +1,6 @@
 import type { BatonClient } from '@baton/client';
 import { createBatonClient } from '@baton/client';
+import { LIVE_RETRIES } from './chaos-driver';
 import type { RuntimeProcess } from './runtime-process';
 import type { Scenario } from './scenario';
 
@@ -25,10 +26,12 @@ export interface ChaosRuntime {
   /** The client of `token` on the live generation. */
   clientFor(token: string): BatonClient;
   /**
-   * After a request to `generation` got no answer: resolves once a later generation listens,
-   * when `generation` was killed; rejects when it was not (a live runtime should answer).
+   * After the `attempt`-th try of a request to `generation` got no answer: resolves once a
+   * later generation listens, when `generation` was killed. A live runtime can drop a
+   * connection too under load (a keep-alive socket closed as it was reused): that is tried
+   * again at once, up to {@link LIVE_RETRIES} times, then rejected.
    */
-  afterFailure(generation: number, error: Error): Promise<void>;
+  afterFailure(generation: number, error: Error, attempt: number): Promise<void>;
   /** Calls `listener` with each new generation, once it listens. */
   onRestart(listener: (generation: number) => void): void;
   /** SIGKILL the live process, then start the next generation and wait for it to listen. */
@@ -69,11 +72,13 @@ export function chaosRuntime(scenario: Scenario): ChaosRuntime {
       }
       return client;
     },
-    async afterFailure(generation, error) {
+    async afterFailure(generation, error, attempt) {
       if (!killed.has(generation)) {
-        throw new Error(`generation ${generation}, alive, gave no answer: ${error.message}`, {
-          cause: error,
-        });
+        if (attempt < LIVE_RETRIES) return;
+        throw new Error(
+          `generation ${generation}, alive, gave no answer ${attempt} times: ${error.message}`,
+          { cause: error },
+        );
       }
       // The generation after `generation` is the next to listen, or already does.
       if (runtime.generation > generation) return;

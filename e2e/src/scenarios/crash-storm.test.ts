@@ -7,6 +7,7 @@ import { driveThrough } from '../harness/chaos-driver';
 import type { PlanCheck } from '../harness/chaos-plans';
 import { PLAN_SHAPE, checkPlanSession } from '../harness/chaos-plans';
 import type { Restart } from '../harness/chaos-runtime';
+import { replayCommand, runtimeWarnings } from '../harness/chaos-report';
 import { chaosRuntime } from '../harness/chaos-runtime';
 import type { PlannedKill } from '../harness/chaos-schedule';
 import { killSchedule, progressCounter, stallWatch } from '../harness/chaos-schedule';
@@ -59,20 +60,17 @@ describe.each(storms)('on $kind', ({ kind, databaseUrl: url }) => {
       const killed: { planned: PlannedKill; at: number; restart: Restart }[] = [];
       const runtime = chaosRuntime(scenario);
       onTestFailed(() => {
-        const errors = runtime.processes.flatMap((p, generation) =>
-          p.logs.filter((l) => /"level":(40|50|60)/.test(l)).map((l) => `gen ${generation}: ${l}`),
-        );
         console.error(
           [
             `crash storm on ${kind} failed; replay it with`,
-            `  BATON_PROOF_SEED=${proof.seed} BATON_PROOF_SCALE=${proof.scale} npx vitest run src/scenarios/crash-storm.test.ts`,
+            `  ${replayCommand(proof, 'src/scenarios/crash-storm.test.ts')}`,
             'kills:',
             ...killed.map(
               ({ planned, at, restart }, i) =>
                 `  #${i + 1} at progress ${at} (planned ${planned.afterProgress} + ${planned.jitterMs} ms): generation ${restart.killed} killed, back in ${restart.downMs} ms`,
             ),
-            'warnings and errors the runtimes logged:',
-            ...errors.slice(-40).map((line) => `  ${line}`),
+            'warnings and errors the runtimes logged (#generation):',
+            ...runtimeWarnings(runtime.processes).map((line) => `  ${line}`),
             `last lines of generation ${runtime.generation}:`,
             ...runtime.current.logs.slice(-20).map((line) => `  ${line}`),
           ].join('\n'),
@@ -115,7 +113,7 @@ describe.each(storms)('on $kind', ({ kind, databaseUrl: url }) => {
               const generation = runtime.generation;
               return {
                 client: runtime.clientFor(token),
-                afterFailure: (error) => runtime.afterFailure(generation, error),
+                afterFailure: (error, attempt) => runtime.afterFailure(generation, error, attempt),
               };
             },
             subscriber: runtime.clientFor(token),
@@ -181,6 +179,7 @@ describe.each(storms)('on $kind', ({ kind, databaseUrl: url }) => {
           inputs: attempts.length,
           attemptsCutOff: attempts.reduce((n, a) => n + a.lost, 0),
           attemptsRefused: attempts.reduce((n, a) => n + a.unsent, 0),
+          streamErrors: drivers.reduce((n, d) => n + d.streamErrors.length, 0),
           decisions: log.length,
           decisionsByKind: countByKind(log),
         })}`,
