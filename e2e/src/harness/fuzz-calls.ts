@@ -127,27 +127,36 @@ export async function typedOutcome(call: Promise<unknown>): Promise<string> {
   }
 }
 
-/** A subscription's first outcome: 'OK' on data, its tRPC error code on error. */
+/** How long a subscription may stay silent before the fuzz calls it hung. */
+const SILENCE_LIMIT_MS = 20_000;
+
+/**
+ * A `sessions.events` subscription's first outcome: 'OK' on data, its tRPC error code on error.
+ * The fuzz only subscribes where data exists, so silence is a failure, not an answer.
+ */
 export function firstSubscriptionOutcome(client: BatonClient, input: unknown): Promise<string> {
   return new Promise((resolve, reject) => {
     const subscription = procedureOf(client, 'sessions.events')['subscribe'] as (
       input: unknown,
       handlers: { onData: () => void; onError: (e: unknown) => void },
     ) => { unsubscribe(): void };
+    const settle = (outcome: () => string) => {
+      clearTimeout(timer);
+      handle.unsubscribe();
+      try {
+        resolve(outcome());
+      } catch (notTrpc) {
+        reject(notTrpc instanceof Error ? notTrpc : new Error(String(notTrpc)));
+      }
+    };
     const handle = subscription(input, {
-      onData: () => {
-        handle.unsubscribe();
-        resolve('OK');
-      },
-      onError: (error) => {
-        handle.unsubscribe();
-        try {
-          resolve(refusalOf(error).code);
-        } catch (notTrpc) {
-          reject(notTrpc instanceof Error ? notTrpc : new Error(String(notTrpc)));
-        }
-      },
+      onData: () => settle(() => 'OK'),
+      onError: (error) => settle(() => refusalOf(error).code),
     });
+    const timer = setTimeout(() => {
+      handle.unsubscribe();
+      reject(new Error(`sessions.events neither delivered nor failed in ${SILENCE_LIMIT_MS} ms`));
+    }, SILENCE_LIMIT_MS);
   });
 }
 
