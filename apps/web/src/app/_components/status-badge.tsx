@@ -17,6 +17,11 @@ const TONES: Record<string, 'ok' | 'warn' | 'bad' | undefined> = {
   expired: 'bad',
 };
 
+/** The colour a status is shown in: ok, warn, bad, or none (neutral). */
+export function toneOf(status: string): 'ok' | 'warn' | 'bad' | undefined {
+  return TONES[status];
+}
+
 /** A status as a small coloured label; the text is the status itself, readable without colour. */
 export function StatusBadge({ status }: { readonly status: string }) {
   return (

@@ -6,6 +6,7 @@ import { useTRPC } from '../../../trpc/react';
 import type { PlanRecord } from '../../../trpc/types';
 import { ErrorText } from '../../_components/error-text';
 import { StatusBadge } from '../../_components/status-badge';
+import { PlanGraph } from './plan-graph';
 
 /** Approve / Reject / Revise a plan that awaits its decision, with optional feedback. */
 function PlanDecision({
@@ -160,6 +161,7 @@ export function PlanPanel({
               Plan status: <StatusBadge status={plan.status} />
             </span>
           </p>
+          <PlanGraph plan={plan} />
           <table aria-label="Subtasks">
             <thead>
               <tr>
