@@ -99,7 +99,7 @@ async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<AppliedInput |
     config: args.ctx.config,
     newId: args.newId ?? newId,
   });
-  const events = await commitTransition(tx, {
+  const committed = commitTransition(tx, {
     loaded: state,
     lastSeq: stored.lastSeq,
     result,
@@ -109,15 +109,20 @@ async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<AppliedInput |
       ? { idempotencyKey: args.idempotencyKey }
       : {}),
   });
-  const contexts = new Map<string, readonly Message[]>();
-  for (const effect of result.effects) {
-    if (effect.type !== 'run_model_step') continue;
-    const subtaskId = effect.owner.kind === 'subtask' ? effect.owner.subtaskId : null;
-    contexts.set(
-      effect.stepId,
-      await listContextMessages(tx, { sessionId: session.id, subtaskId }),
-    );
-  }
+  // Started after the writes, so sent after them on the same connection: each started step's
+  // context includes the messages just written.
+  const contextReads = result.effects.flatMap((effect) =>
+    effect.type === 'run_model_step'
+      ? [
+          listContextMessages(tx, {
+            sessionId: session.id,
+            subtaskId: effect.owner.kind === 'subtask' ? effect.owner.subtaskId : null,
+          }).then((messages) => [effect.stepId, messages] as const),
+        ]
+      : [],
+  );
+  const [events, ...read] = await Promise.all([committed, ...contextReads]);
+  const contexts = new Map<string, readonly Message[]>(read);
   return { notFound: false, result, events, contexts, replayedMessageId: null };
 }
 

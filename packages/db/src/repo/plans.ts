@@ -109,10 +109,15 @@ export async function insertSubtasks(tx: Db, records: readonly Subtask[]): Promi
   if (records.length > 0) await tx.insert(subtasks).values(records.map(toSubtaskRow));
 }
 
-/** Inserts a new plan and its subtasks. */
-export async function insertPlan(tx: Db, plan: Plan): Promise<void> {
-  await tx.insert(plans).values(toPlanRow(plan));
-  await insertSubtasks(tx, plan.subtasks);
+/**
+ * Inserts a new plan and its subtasks. Both statements are started before either is awaited
+ * (the plan's first, and both the same way, so the driver sends them in that order).
+ */
+export function insertPlan(tx: Db, plan: Plan): Promise<void> {
+  const planRow = (async () => {
+    await tx.insert(plans).values(toPlanRow(plan));
+  })();
+  return Promise.all([planRow, insertSubtasks(tx, plan.subtasks)]).then(() => undefined);
 }
 
 /** Writes a changed plan row, compare-and-set on the status it was read with. */
