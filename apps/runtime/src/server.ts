@@ -74,6 +74,8 @@ export async function startRuntime(
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
+    // One request may batch this many calls at most (the client's batch link sends no more).
+    maxBatchSize: 50,
     maxBodySize: settings.limits.maxResultBytes * 2 + 64 * 1024,
     async createContext({ req, info }): Promise<Context> {
       const auth = await authenticate(

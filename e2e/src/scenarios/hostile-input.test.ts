@@ -244,4 +244,19 @@ describe.each(fuzzed)('on $kind', ({ databaseUrl }) => {
     },
     PROPERTY_TIMEOUT_MS,
   );
+
+  it('refuses a batch of more than 50 calls, and the typed client never sends one', async () => {
+    const batchOf = (n: number) => {
+      const paths = Array.from({ length: n }, () => 'health').join(',');
+      const input = encodeURIComponent(
+        JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [i, null]))),
+      );
+      return fetch(`${scenario.runtime.url}/trpc/${paths}?batch=1&input=${input}`);
+    };
+    expect((await batchOf(51)).status).toBe(400);
+    expect((await batchOf(50)).status).toBe(200);
+    const client = typedClient('client');
+    const answers = await Promise.all(Array.from({ length: 120 }, () => client.health.query()));
+    expect(answers.every((answer) => answer.status === 'ok')).toBe(true);
+  });
 });

@@ -3,6 +3,9 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource } from 'eventsource';
 
+/** Calls per HTTP request at most: the runtime refuses larger batches (BAD_REQUEST). */
+export const MAX_BATCH_SIZE = 50;
+
 /** Where Baton runs and who is calling. */
 export interface BatonClientOptions {
   /** The runtime's base URL, e.g. `http://127.0.0.1:4000`. */
@@ -38,7 +41,11 @@ export function createBatonClient(options: BatonClientOptions) {
               fetch(input, { ...init, headers: { ...init?.headers, authorization } }),
           }),
         }),
-        false: httpBatchLink({ url, headers: () => ({ authorization }) }),
+        false: httpBatchLink({
+          url,
+          headers: () => ({ authorization }),
+          maxItems: MAX_BATCH_SIZE,
+        }),
       }),
     ],
   });
