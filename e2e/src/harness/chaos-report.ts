@@ -14,3 +14,15 @@ export function runtimeWarnings(processes: readonly RuntimeProcess[], max = 40):
     )
     .slice(-max);
 }
+
+/** The processes that have exited, each with how (code or signal) and its last `tail` lines. */
+export function exitedProcesses(processes: readonly RuntimeProcess[], tail = 15): string[] {
+  return processes.flatMap((p, index) => {
+    const { exitCode, signalCode } = p.child;
+    if (exitCode === null && signalCode === null) return [];
+    return [
+      `#${index} (pid ${p.child.pid}) exited with ${signalCode ?? `code ${exitCode}`}:`,
+      ...p.logs.slice(-tail).map((line) => `  ${line}`),
+    ];
+  });
+}

@@ -8,7 +8,7 @@ import type { ChaosDriver, InputAttempts } from '../harness/chaos-driver';
 import { driveThrough, retryAtOnce, untilAnswered } from '../harness/chaos-driver';
 import type { PlanCheck } from '../harness/chaos-plans';
 import { checkPlanSession } from '../harness/chaos-plans';
-import { replayCommand, runtimeWarnings } from '../harness/chaos-report';
+import { exitedProcesses, replayCommand, runtimeWarnings } from '../harness/chaos-report';
 import { stallWatch } from '../harness/chaos-schedule';
 import type { RuntimeProcess } from '../harness/runtime-process';
 import type { Scenario } from '../harness/scenario';
@@ -87,6 +87,7 @@ describe.each(shared)(`${size.replicas} replicas on $kind`, ({ databaseUrl: url 
         `  ${replayCommand(proof, 'src/scenarios/replica-storm.test.ts')}`,
         'warnings and errors the replicas logged:',
         ...runtimeWarnings(replicas).map((line) => `  ${line}`),
+        ...exitedProcesses(replicas).map((line) => `  ${line}`),
       ].join('\n'),
     );
 
