@@ -2,12 +2,11 @@
 
 import type { DecisionKind } from '@baton/domain';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import Link from 'next/link';
 import { decisionPages, decisionsPageSize } from '../../trpc/pages';
 import { useTRPC, useTRPCClient } from '../../trpc/react';
 import { Connection } from '../_components/connection';
+import { DecisionTable } from '../_components/decision-table';
 import { ErrorText } from '../_components/error-text';
-import { formatTime } from '../_components/format';
 import { useCoalesced } from '../_components/use-coalesced';
 import { useLiveFeed } from '../_components/use-live-feed';
 
@@ -34,35 +33,7 @@ export function DecisionFeed({ kind }: { readonly kind: DecisionKind | undefined
         <Connection status={feed.status} everLive={feed.everLive} />
       </p>
       <ErrorText error={list.error ?? feed.error} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">At</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Session</th>
-            <th scope="col">Agent</th>
-            <th scope="col">Reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          {decisions.map((d) => (
-            <tr key={d.id}>
-              <td>
-                <time dateTime={d.at}>{formatTime(d.at)}</time>
-              </td>
-              <td className="mono">{d.kind}</td>
-              <td>
-                <Link href={`/sessions/${d.sessionId}`} className="mono">
-                  {d.sessionId}
-                </Link>
-              </td>
-              <td>{d.agent ?? '—'}</td>
-              <td>{d.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {list.isSuccess && decisions.length === 0 ? <p className="muted">No decisions yet.</p> : null}
+      {list.data ? <DecisionTable decisions={decisions} withSession /> : null}
       {list.hasNextPage ? (
         <p>
           <button

@@ -4,13 +4,27 @@ import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { sessionPages, sessionsPageSize } from '../../trpc/pages';
 import { useTRPC, useTRPCClient } from '../../trpc/react';
+import type { SessionListItem } from '../../trpc/types';
 import { Connection } from '../_components/connection';
+import type { Column } from '../_components/data-table';
+import { DataTable } from '../_components/data-table';
 import { ErrorText } from '../_components/error-text';
 import { formatTime } from '../_components/format';
 import { StatusBadge } from '../_components/status-badge';
 import { useCoalesced } from '../_components/use-coalesced';
 import { useLiveFeed } from '../_components/use-live-feed';
 import type { SessionsFilter } from './filter';
+
+const columns: readonly Column<SessionListItem>[] = [
+  { header: 'Title', cell: (s) => <Link href={`/sessions/${s.id}`}>{s.title}</Link> },
+  { header: 'State', cell: (s) => <StatusBadge status={s.run.status} /> },
+  { header: 'Agent', cell: (s) => s.agent },
+  { header: 'Plan', cell: (s) => (s.activePlanId ? 'active plan' : '—') },
+  {
+    header: 'Last activity',
+    cell: (s) => <time dateTime={s.lastActivityAt}>{formatTime(s.lastActivityAt)}</time>,
+  },
+];
 
 /**
  * The sessions that match `filter`, a page at a time, refreshed (every loaded page) when the
@@ -45,35 +59,16 @@ export function SessionsTable({ filter }: { readonly filter: SessionsFilter }) {
           </span>
         ) : null}
       </p>
-      <table aria-label="Sessions">
-        <thead>
-          <tr>
-            <th scope="col">Title</th>
-            <th scope="col">State</th>
-            <th scope="col">Agent</th>
-            <th scope="col">Plan</th>
-            <th scope="col">Last activity</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sessions.map((s) => (
-            <tr key={s.id}>
-              <td>
-                <Link href={`/sessions/${s.id}`}>{s.title}</Link>
-              </td>
-              <td>
-                <StatusBadge status={s.run.status} />
-              </td>
-              <td>{s.agent}</td>
-              <td>{s.activePlanId ? 'active plan' : '—'}</td>
-              <td>
-                <time dateTime={s.lastActivityAt}>{formatTime(s.lastActivityAt)}</time>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {list.isSuccess && sessions.length === 0 ? <p className="muted">No sessions match.</p> : null}
+      {/* Data stays on screen when a later refetch fails; the error says why above. */}
+      {list.data ? (
+        <DataTable
+          label="Sessions"
+          columns={columns}
+          rows={sessions}
+          rowKey={(s) => s.id}
+          empty="No sessions match."
+        />
+      ) : null}
       {list.hasNextPage ? (
         <p>
           <button

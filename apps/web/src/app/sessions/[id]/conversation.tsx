@@ -1,4 +1,6 @@
 import type { PlanRecord, SessionDetails } from '../../../trpc/types';
+import type { Column } from '../../_components/data-table';
+import { DataTable } from '../../_components/data-table';
 import { formatDuration } from '../../_components/format';
 import { StatusBadge } from '../../_components/status-badge';
 
@@ -13,6 +15,42 @@ function ownerOf(call: Call, plans: readonly PlanRecord[]): string {
   const { subtaskId } = call.owner;
   const subtask = plans.flatMap((p) => p.subtasks).find((s) => s.id === subtaskId);
   return subtask ? `subtask: ${subtask.title}` : 'subtask';
+}
+
+/** The tool calls table: what was asked, by whom, what was sent and what came back. */
+function callColumns(plans: readonly PlanRecord[]): readonly Column<Call>[] {
+  return [
+    {
+      header: 'Tool',
+      className: 'mono',
+      cell: (call) => (
+        <>
+          {call.name}
+          <div className="muted">{call.agent}</div>
+        </>
+      ),
+    },
+    { header: 'Owner', cell: (call) => ownerOf(call, plans) },
+    { header: 'Status', cell: (call) => <StatusBadge status={call.status} /> },
+    // What was dispatched: the edited arguments when an operator edited them.
+    {
+      header: 'Arguments',
+      cell: (call) => <pre>{json(call.dispatchedArguments ?? call.arguments)}</pre>,
+    },
+    {
+      header: 'Result',
+      cell: (call) =>
+        call.outcome?.type === 'result' ? (
+          <pre>{json(call.outcome.value)}</pre>
+        ) : call.outcome?.type === 'error' ? (
+          <pre className="error">{call.outcome.message}</pre>
+        ) : null,
+    },
+    {
+      header: 'Duration',
+      cell: (call) => formatDuration(call.dispatchedAt, call.resolvedAt) ?? '—',
+    },
+  ];
 }
 
 /** One message of the session's own history. */
@@ -66,46 +104,12 @@ export function Conversation({
       </section>
       <section className="panel" aria-labelledby="calls-h">
         <h2 id="calls-h">Tool calls</h2>
-        {calls.length === 0 ? (
-          <p className="muted">No tool calls yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Tool</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Status</th>
-                <th scope="col">Arguments</th>
-                <th scope="col">Result</th>
-                <th scope="col">Duration</th>
-              </tr>
-            </thead>
-            <tbody>
-              {calls.map((call) => (
-                <tr key={call.id}>
-                  <td className="mono">
-                    {call.name}
-                    <div className="muted">{call.agent}</div>
-                  </td>
-                  <td>{ownerOf(call, plans)}</td>
-                  <td>
-                    <StatusBadge status={call.status} />
-                  </td>
-                  <td>
-                    <pre>{json(call.dispatchedArguments ?? call.arguments)}</pre>
-                  </td>
-                  <td>
-                    {call.outcome?.type === 'result' ? <pre>{json(call.outcome.value)}</pre> : null}
-                    {call.outcome?.type === 'error' ? (
-                      <pre className="error">{call.outcome.message}</pre>
-                    ) : null}
-                  </td>
-                  <td>{formatDuration(call.dispatchedAt, call.resolvedAt) ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          columns={callColumns(plans)}
+          rows={calls}
+          rowKey={(call) => call.id}
+          empty="No tool calls yet."
+        />
       </section>
     </>
   );
