@@ -1,56 +1,20 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { expect, test } from '@playwright/test';
 import { waitForEvent } from '../src/harness/event-data';
 import type { EventRecorder } from '../src/harness/events';
 import { recordEvents } from '../src/harness/events';
 import { planScript } from '../src/harness/plan-script';
-import type { Scenario } from '../src/harness/scenario';
-import { startScenario } from '../src/harness/scenario';
-import type { WebServer } from './web-server';
-import { startWebServer } from './web-server';
+import { expect, screenshot, test, useDashboard } from './dashboard-fixture';
 
 // SPEC §11.13: an operator logs in, watches a plan progress live, sees a `resume_subtask`
 // decision appear without reloading, approves a plan and a tool call from the page, cancels a
 // plan. The test itself plays the IDE, answering tool calls through @baton/client.
 
-const SCREENSHOTS = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
+const dashboard = useDashboard({ script: planScript() });
 
-let scenario: Scenario;
-let web: WebServer;
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  scenario = await startScenario({ databaseUrl: null, script: planScript() });
-  web = await startWebServer(scenario.runtime.url);
-});
-
-// eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures from this pattern.
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status === testInfo.expectedStatus) return;
-  // What the servers said, next to the trace, for a failure.
-  await testInfo.attach('dashboard output', {
-    body: web.output.join(''),
-    contentType: 'text/plain',
-  });
-  await testInfo.attach('runtime output', {
-    body: scenario.runtime.logs.join('\n'),
-    contentType: 'text/plain',
-  });
-});
-
-test.afterAll(async () => {
-  await web?.stop();
-  await scenario?.close();
-});
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+const shot = (page: Page, name: string) => screenshot(page, name);
 
 async function logIn(page: Page, token: string): Promise<void> {
-  await page.goto(`${web.url}/login`);
+  await page.goto(`${dashboard.web.url}/login`);
   await page.getByLabel('Operator token').fill(token);
   await page.getByRole('button', { name: 'Log in' }).click();
 }
@@ -58,6 +22,7 @@ async function logIn(page: Page, token: string): Promise<void> {
 test('an unauthenticated visit goes to the login page; a client token is refused; logout forgets the login', async ({
   page,
 }) => {
+  const { scenario, web } = dashboard;
   await page.goto(`${web.url}/sessions`);
   await expect(page).toHaveURL(/\/login\?next=%2Fsessions$/);
   await shot(page, 'login');
@@ -85,6 +50,7 @@ test('an unauthenticated visit goes to the login page; a client token is refused
 test('an operator approves a plan and a tool call, watches the plan progress live, and cancels it', async ({
   page,
 }) => {
+  const { scenario } = dashboard;
   const { client } = scenario;
   const session = await client.sessions.create.mutate({ title: 'Greeting module' });
   const recorder: EventRecorder = recordEvents(client, session.id);
