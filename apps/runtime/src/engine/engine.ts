@@ -40,6 +40,8 @@ export interface Engine {
   ): Promise<AppliedInput | SessionNotFound>;
   /** Steps this replica is running now. */
   readonly stepsInFlight: number;
+  /** Whether this replica is running the step now (its lease may be late, but it is alive). */
+  isRunning(stepId: string): boolean;
   /** Stops taking work, aborts the steps in flight (their leases let another replica resume them). */
   close(): Promise<void>;
 }
@@ -100,6 +102,7 @@ export function createEngine(deps: EngineDeps): Engine {
     get stepsInFlight() {
       return controllers.size;
     },
+    isRunning: (stepId) => controllers.has(stepId),
     async close() {
       closed = true;
       for (const controller of controllers.values()) controller.abort(new Error('shutting down'));

@@ -12,7 +12,9 @@ export interface SweepReport {
 /**
  * One recovery sweep: every lease that expired while its step was in flight is taken over
  * (`lease_expired` → `lease_recovered`, the step runs again here under a new fence), and every
- * approval past its deadline is expired. Safe on any number of replicas at once: each input is
+ * approval past its deadline is expired. A lease of a step this replica is itself still running
+ * is left alone: its holder is alive, only late to renew (a stalled event loop, a slow
+ * database), and taking the step over would run the model twice for it. Safe on any number of replicas at once: each input is
  * decided under the session's lock, so a second replica's attempt is refused as stale.
  */
 export async function sweepOnce(
@@ -23,6 +25,13 @@ export async function sweepOnce(
 ): Promise<SweepReport> {
   let leasesRecovered = 0;
   for (const lease of await findExpiredLeases(database.db, { now })) {
+    if (engine.isRunning(lease.stepId)) {
+      logger.warn(
+        { sessionId: lease.sessionId, stepId: lease.stepId },
+        'lease expired while this replica runs the step; leaving it to the step',
+      );
+      continue;
+    }
     const applied = await engine.apply(lease.sessionId, {
       type: 'lease_expired',
       stepId: lease.stepId,

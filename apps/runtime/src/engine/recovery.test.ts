@@ -1,0 +1,70 @@
+import type { AppliedInput, Database, SessionNotFound } from '@baton/db';
+import { applyInput, createSession, migrate, openDatabase } from '@baton/db';
+import type { SessionInput } from '@baton/domain';
+import { defaultDomainConfig } from '@baton/domain';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from './engine';
+import { sweepOnce } from './recovery';
+
+let database: Database;
+const logger = pino({ level: 'silent' });
+const now = Date.UTC(2030, 0, 1);
+
+beforeAll(async () => {
+  database = await openDatabase({ dataDir: 'memory://' });
+  await migrate(database);
+});
+afterAll(() => database.close());
+
+/** A session whose step, started by `holder`, has a lease that ran out at `now`. */
+async function stepWithExpiredLease(
+  holder: string,
+): Promise<{ sessionId: string; stepId: string }> {
+  const { session } = await createSession(database, { ctx: { now: now - 10_000 } });
+  const applied = await applyInput(database, {
+    sessionId: session.id,
+    input: { type: 'user_message', text: 'hello' },
+    ctx: { now: now - 10_000, config: defaultDomainConfig },
+    holder,
+    leaseMs: 1_000,
+  });
+  if (applied.notFound) throw new Error('no session');
+  const run = applied.result.state.session.run;
+  if (run.status !== 'model_step') throw new Error(`run is ${run.status}`);
+  return { sessionId: session.id, stepId: run.stepId };
+}
+
+/** An engine that runs `running` and records what it is asked to apply. */
+function engineRunning(running: ReadonlySet<string>) {
+  const applied: { sessionId: string; input: SessionInput }[] = [];
+  const engine: Engine = {
+    apply(sessionId, input): Promise<AppliedInput | SessionNotFound> {
+      applied.push({ sessionId, input });
+      return Promise.resolve({ notFound: true });
+    },
+    stepsInFlight: running.size,
+    isRunning: (stepId) => running.has(stepId),
+    close: () => Promise.resolve(),
+  };
+  return { engine, applied };
+}
+
+describe('sweepOnce', () => {
+  it('takes over a step whose lease ran out and which this replica is not running', async () => {
+    const step = await stepWithExpiredLease('replica-gone');
+    const { engine, applied } = engineRunning(new Set());
+    await sweepOnce(database, engine, now, logger);
+    expect(applied).toContainEqual({
+      sessionId: step.sessionId,
+      input: { type: 'lease_expired', stepId: step.stepId, fence: 1 },
+    });
+  });
+
+  it('leaves alone a late lease of a step this replica is still running', async () => {
+    const step = await stepWithExpiredLease('replica-here');
+    const { engine, applied } = engineRunning(new Set([step.stepId]));
+    await sweepOnce(database, engine, now, logger);
+    expect(applied.map((a) => a.sessionId)).not.toContain(step.sessionId);
+  });
+});
