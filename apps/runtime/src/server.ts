@@ -123,6 +123,11 @@ export async function startRuntime(
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found. The API is at /trpc.\n');
     }
   });
+  // Clients (Node's fetch keeps idle sockets 4 s) close an idle connection before the server
+  // does, so a request is never sent down a socket the server is just closing ("other side
+  // closed", seen under bursts with Node's default of 5 s).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve) => server.listen(settings.port, settings.host, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${settings.host}:${port}`;
