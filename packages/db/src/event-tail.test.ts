@@ -1,14 +1,12 @@
 import type { SessionEvent } from '@baton/domain';
-import { eq } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
 import type { Database } from './client';
 import { followEvents } from './repo/event-stream';
 import { latestEventId } from './repo/event-tail';
-import { appendEvents, notifyEvents, readAllEvents } from './repo/events';
-import { createSession, lockSession } from './repo/sessions';
-import { sessions } from './schema';
+import { readAllEvents } from './repo/events';
+import { createSession } from './repo/sessions';
 import { testBackends, useTestDatabase } from './testing/backends';
-import { newSession, testClock } from './testing/fixtures';
+import { eventInOpenTransaction, newSession, testClock } from './testing/fixtures';
 
 /**
  * The id of the last event the global stream delivers as of now, read page by page once no
@@ -88,28 +86,11 @@ describe.each(testBackends(inject('databaseUrl')))(
         const reader = await t.connect();
         const slowSession = await newSession(slow, clock);
         const before = await endOfStream(reader);
-        let inserted: () => void = () => undefined;
-        const wasInserted = new Promise<void>((resolve) => (inserted = resolve));
-        let release: () => void = () => undefined;
-        const released = new Promise<void>((resolve) => (release = resolve));
-        const slowCommit = slow.transaction(async (tx) => {
-          const session = await lockSession(tx, slowSession);
-          await appendEvents(tx, {
-            sessionId: slowSession,
-            afterSeq: session!.lastSeq,
-            events: [
-              { type: 'error', at: new Date(clock.now).toISOString(), data: { message: 'slow' } },
-            ],
-          });
-          await tx
-            .update(sessions)
-            .set({ lastSeq: session!.lastSeq + 1 })
-            .where(eq(sessions.id, slowSession));
-          await notifyEvents(tx, slowSession, session!.lastSeq + 1);
-          inserted();
-          await released;
-        });
-        await wasInserted;
+        const { release, committed: slowCommit } = await eventInOpenTransaction(
+          slow,
+          clock,
+          slowSession,
+        );
         // Committed while the slow one runs: the newest row, but not yet "now" for a reader.
         const fastCreated = await createSession(fast, { title: 'fast', ctx: { now: clock.now } });
 

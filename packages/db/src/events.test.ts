@@ -1,17 +1,16 @@
 import type { SessionEvent } from '@baton/domain';
-import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Database } from './client';
 import { InvalidCursorError } from './errors';
 import { followEvents } from './repo/event-stream';
 import type { EventPage } from './repo/events';
-import { appendEvents, notifyEvents, readAllEvents, readSessionEvents } from './repo/events';
+import { readAllEvents, readSessionEvents } from './repo/events';
 import { appendStepText } from './repo/step-text';
-import { createSession, lockSession } from './repo/sessions';
-import { events, sessions } from './schema';
+import { createSession } from './repo/sessions';
+import { events } from './schema';
 import { testBackends, useTestDatabase } from './testing/backends';
 import type { Clock } from './testing/fixtures';
-import { apply, newSession, stepDone, testClock } from './testing/fixtures';
+import { apply, eventInOpenTransaction, newSession, stepDone, testClock } from './testing/fixtures';
 
 /** Drives one session through `rounds` runs of a user message and a plain answer. */
 async function chat(database: Database, clock: Clock, sessionId: string, rounds: number) {
@@ -194,28 +193,11 @@ describe.each(testBackends(inject('databaseUrl')))('events on $kind', (backend) 
       const reader = await t.connect();
       const slowSession = await newSession(slow, clock);
       const start = await endOfStream(reader);
-      let inserted: () => void = () => undefined;
-      const wasInserted = new Promise<void>((resolve) => (inserted = resolve));
-      let release: () => void = () => undefined;
-      const released = new Promise<void>((resolve) => (release = resolve));
-      const slowCommit = slow.transaction(async (tx) => {
-        const session = await lockSession(tx, slowSession);
-        await appendEvents(tx, {
-          sessionId: slowSession,
-          afterSeq: session!.lastSeq,
-          events: [
-            { type: 'error', at: new Date(clock.now).toISOString(), data: { message: 'slow' } },
-          ],
-        });
-        await tx
-          .update(sessions)
-          .set({ lastSeq: session!.lastSeq + 1 })
-          .where(eq(sessions.id, slowSession));
-        await notifyEvents(tx, slowSession, session!.lastSeq + 1);
-        inserted();
-        await released;
-      });
-      await wasInserted;
+      const { release, committed: slowCommit } = await eventInOpenTransaction(
+        slow,
+        clock,
+        slowSession,
+      );
       const fastCreated = await createSession(fast, { title: 'fast', ctx: { now: clock.now } });
       const [fastEvent] = fastCreated.events;
 

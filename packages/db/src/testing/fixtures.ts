@@ -1,9 +1,12 @@
 import type { DomainConfig, SessionInput, StepToolCall } from '@baton/domain';
 import { defaultDomainConfig } from '@baton/domain';
+import { eq } from 'drizzle-orm';
 import type { Database } from '../client';
 import type { AppliedInput, ApplyInputArgs } from '../repo/apply-input';
 import { applyInput } from '../repo/apply-input';
-import { createSession } from '../repo/sessions';
+import { appendEvents, notifyEvents } from '../repo/events';
+import { createSession, lockSession } from '../repo/sessions';
+import { sessions } from '../schema';
 
 /** A test clock: milliseconds since the epoch, moved by hand. */
 export interface Clock {
@@ -80,4 +83,38 @@ export async function sessionAwaitingOneCall(
   const [call] = Object.values(stepped.result.state.calls);
   if (!call) throw new Error('the step made no call');
   return { sessionId, callId: call.id };
+}
+
+/**
+ * Appends an `error` event to the session in a transaction on `database` that stays open until
+ * `release()` is called; resolves once the event is written, not yet committed. `committed`
+ * settles when the transaction has committed.
+ */
+export async function eventInOpenTransaction(
+  database: Database,
+  clock: Clock,
+  sessionId: string,
+): Promise<{ release: () => void; committed: Promise<void> }> {
+  let written: () => void = () => undefined;
+  const wasWritten = new Promise<void>((resolve) => (written = resolve));
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const committed = database.transaction(async (tx) => {
+    const session = await lockSession(tx, sessionId);
+    if (!session) throw new Error(`session ${sessionId} not found`);
+    await appendEvents(tx, {
+      sessionId,
+      afterSeq: session.lastSeq,
+      events: [{ type: 'error', at: new Date(clock.now).toISOString(), data: { message: 'slow' } }],
+    });
+    await tx
+      .update(sessions)
+      .set({ lastSeq: session.lastSeq + 1 })
+      .where(eq(sessions.id, sessionId));
+    await notifyEvents(tx, sessionId, session.lastSeq + 1);
+    written();
+    await released;
+  });
+  await wasWritten;
+  return { release, committed };
 }
