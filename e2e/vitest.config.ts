@@ -12,10 +12,12 @@ const PROOF_SIZES = {
     // One backend: PostgreSQL when DATABASE_URL is set, else PGlite.
     crash: { plans: 5, kills: 6, everyBackend: false },
     replicas: { replicas: 3, stormSessions: 4, copies: 10, plans: 4, maxCopies: 3 },
+    fuzz: { runs: 25, everyBackend: false },
   },
   full: {
     crash: { plans: 20, kills: 30, everyBackend: true },
     replicas: { replicas: 3, stormSessions: 20, copies: 25, plans: 20, maxCopies: 3 },
+    fuzz: { runs: 200, everyBackend: true },
   },
 } as const;
 
@@ -29,7 +31,14 @@ function readProof() {
   if (!Number.isSafeInteger(seed) || seed < 0) {
     throw new Error(`BATON_PROOF_SEED: expected a whole number ≥ 0, got ${JSON.stringify(given)}`);
   }
-  return { scale, seed, ...PROOF_SIZES[scale] } as const;
+  // The input fuzz: BATON_FUZZ_RUNS overrides its runs per property, FC_SEED replays a failure.
+  const sizes = PROOF_SIZES[scale];
+  const runs = process.env.BATON_FUZZ_RUNS ? Number(process.env.BATON_FUZZ_RUNS) : sizes.fuzz.runs;
+  if (!Number.isSafeInteger(runs) || runs < 1) {
+    throw new Error(`BATON_FUZZ_RUNS: expected a whole number ≥ 1, got ${JSON.stringify(runs)}`);
+  }
+  const fuzzSeed = process.env.FC_SEED ? Number(process.env.FC_SEED) : null;
+  return { scale, seed, ...sizes, fuzz: { ...sizes.fuzz, runs, seed: fuzzSeed } } as const;
 }
 
 export default defineConfig({

@@ -7,4 +7,6 @@ export const benchEnv = {
   databaseUrl: process.env.DATABASE_URL ?? null,
   /** The PATH handed to the runtime process. */
   path: process.env.PATH ?? '',
+  /** Options for the runtime's `node` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), when profiling. */
+  nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
 } as const;

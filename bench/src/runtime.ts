@@ -37,9 +37,7 @@ const freePort = (): Promise<number> =>
  */
 export async function startBenchRuntime(env: Record<string, string>): Promise<BenchRuntime> {
   const port = await freePort();
-  // BENCH_NODE_ARGS adds options for the runtime's node (e.g. `--cpu-prof`) when profiling it.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [...benchEnv.nodeArgs, '--import', 'tsx', MAIN], {
     cwd: REPO_ROOT,
     env: { PATH: benchEnv.path, BATON_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** DATABASE_URL, read in vitest.config.ts: when set, scenarios also run on PostgreSQL. */
     databaseUrl: string | null;
-    /** The size and seed of the crash and replica storms (BATON_PROOF_SCALE, BATON_PROOF_SEED). */
+    /** The sizes and seeds of the storms and the input fuzz (BATON_PROOF_SCALE and the rest). */
     proof: ProofSize;
   }
 }
@@ -30,5 +30,12 @@ export interface ProofSize {
     /** Plans driven over the replicas at once; each input is sent 1..maxCopies times. */
     readonly plans: number;
     readonly maxCopies: number;
+  };
+  /** The input fuzz: runs per property (BATON_FUZZ_RUNS overrides), on every backend or one. */
+  readonly fuzz: {
+    readonly runs: number;
+    readonly everyBackend: boolean;
+    /** FC_SEED: replays a fuzz failure (fast-check prints the seed). */
+    readonly seed: number | null;
   };
 }
