@@ -101,3 +101,28 @@ export async function checkPlanSession(
   );
   return { sessionId, problems, log };
 }
+
+/**
+ * Sends every driver's task and waits until every run has finished and every request has its
+ * answer, together with `alongside` (the kills of a crash storm); rejects when `watch` sees
+ * nothing happen for too long, and stops the watch either way.
+ */
+export async function runToTheEnd(
+  drivers: readonly ChaosDriver[],
+  watch: { readonly stalled: Promise<never>; stop(): void },
+  alongside: readonly Promise<unknown>[] = [],
+): Promise<void> {
+  try {
+    await Promise.race([
+      Promise.all([
+        ...alongside,
+        ...drivers.map((d) => d.send('Add a greeting module.')),
+        ...drivers.map((d) => d.finished),
+      ]),
+      watch.stalled,
+    ]);
+  } finally {
+    watch.stop();
+  }
+  await Promise.all(drivers.map((d) => d.settled()));
+}

@@ -5,7 +5,7 @@ import { countByKind } from '../harness/chaos-audit';
 import type { ChaosDriver } from '../harness/chaos-driver';
 import { driveThrough } from '../harness/chaos-driver';
 import type { PlanCheck } from '../harness/chaos-plans';
-import { PLAN_SHAPE, checkPlanSession } from '../harness/chaos-plans';
+import { PLAN_SHAPE, checkPlanSession, runToTheEnd } from '../harness/chaos-plans';
 import { replayCommand, runtimeWarnings } from '../harness/chaos-report';
 import type { Restart } from '../harness/chaos-runtime';
 import { chaosRuntime } from '../harness/chaos-runtime';
@@ -139,19 +139,7 @@ describe.each(storms)('on $kind', ({ kind, databaseUrl: url }) => {
           killed.push({ planned, at, restart: await runtime.killAndRestart() });
         }
       })();
-      try {
-        await Promise.race([
-          Promise.all([
-            kills,
-            ...drivers.map((d) => d.send('Add a greeting module.')),
-            ...drivers.map((d) => d.finished),
-          ]),
-          watch.stalled,
-        ]);
-      } finally {
-        watch.stop();
-      }
-      await Promise.all(drivers.map((d) => d.settled()));
+      await runToTheEnd(drivers, watch, [kills]);
       const stormMs = performance.now() - started;
 
       // Every kill was a SIGKILL of the live runtime, each followed by a restart.

@@ -7,7 +7,7 @@ import { accountDecisions, countByKind, decisionLog } from '../harness/chaos-aud
 import type { ChaosDriver, InputAttempts } from '../harness/chaos-driver';
 import { driveThrough, retryAtOnce, untilAnswered } from '../harness/chaos-driver';
 import type { PlanCheck } from '../harness/chaos-plans';
-import { checkPlanSession } from '../harness/chaos-plans';
+import { checkPlanSession, runToTheEnd } from '../harness/chaos-plans';
 import { exitedProcesses, replayCommand, runtimeWarnings } from '../harness/chaos-report';
 import { stallWatch } from '../harness/chaos-schedule';
 import type { RuntimeProcess } from '../harness/runtime-process';
@@ -267,18 +267,7 @@ describe.each(shared)(`${size.replicas} replicas on $kind`, ({ databaseUrl: url 
         );
       }
       const started = performance.now();
-      try {
-        await Promise.race([
-          Promise.all([
-            ...drivers.map((d) => d.send('Add a greeting module.')),
-            ...drivers.map((d) => d.finished),
-          ]),
-          watch.stalled,
-        ]);
-      } finally {
-        watch.stop();
-      }
-      await Promise.all(drivers.map((d) => d.settled()));
+      await runToTheEnd(drivers, watch);
       const plansMs = performance.now() - started;
       expect(sent.every((n) => n > 0)).toBe(true);
 
