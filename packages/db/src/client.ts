@@ -1,8 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { createTableRelationsHelpers, extractTablesRelationalConfig } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import {
+  drizzle as drizzlePostgres,
+  PostgresJsSession,
+  PostgresJsTransaction,
+} from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { LocalEvents } from './local-events';
 import { createLocalEvents } from './local-events';
@@ -10,6 +17,8 @@ import * as schema from './schema';
 
 /** Baton's drizzle schema, every table. */
 export type Schema = typeof schema;
+
+type Relations = ExtractTablesWithRelations<Schema>;
 
 /**
  * A drizzle handle on Baton's database — the database itself or an open transaction (a
@@ -80,11 +89,55 @@ export async function openDatabase(location: DatabaseLocation = {}): Promise<Dat
     : openPglite(location.dataDir ?? DEFAULT_DATA_DIR);
 }
 
+/**
+ * postgres.js with every statement prepared (once per connection, by its text), which drizzle
+ * asks for only of statements it names. An unprepared statement with parameters is sent by
+ * postgres.js in two round trips — Parse/Describe, wait, then Bind/Execute — and stops the
+ * pipeline behind it, so a transaction of ten statements took twenty round trips; a prepared
+ * one is a single Bind/Execute, pipelined. `?prepare=false` in the URL still turns preparing
+ * off (for a pooler in transaction mode, which cannot keep named statements).
+ */
+function preparing<S extends postgres.Sql | postgres.TransactionSql>(sql: S): S {
+  const unsafe: S['unsafe'] = (query, parameters, options) =>
+    sql.unsafe(query, parameters, { ...options, prepare: true });
+  return new Proxy(sql, {
+    get: (target, key, receiver) =>
+      key === 'unsafe' ? unsafe : Reflect.get(target, key, receiver),
+  });
+}
+
+/**
+ * Opens transactions the way drizzle's own `transaction` does (postgres.js `begin`, which keeps
+ * the connection and rolls back on a throw or a lost connection), but hands the callback a
+ * {@link preparing} connection: drizzle would hand it postgres.js's unprepared one.
+ */
+function preparedTransactions(client: postgres.Sql, logger: { logQuery: () => void }) {
+  const dialect = new PgDialect();
+  const tables = extractTablesRelationalConfig<Relations>(schema, createTableRelationsHelpers);
+  const relational = {
+    fullSchema: schema,
+    schema: tables.tables,
+    tableNamesMap: tables.tableNamesMap,
+  };
+  return <T>(fn: (tx: Db) => Promise<T>): Promise<T> =>
+    client.begin((sql) => {
+      // drizzle types a transaction's session as over a `TransactionSql`, which its session
+      // type does not admit (drizzle casts the same way inside its own `transaction`).
+      const session = new PostgresJsSession<
+        postgres.TransactionSql & postgres.Sql,
+        Schema,
+        Relations
+      >(preparing(sql) as postgres.TransactionSql & postgres.Sql, dialect, relational, { logger });
+      return fn(new PostgresJsTransaction<Schema, Relations>(dialect, session, relational));
+    }) as Promise<T>;
+}
+
 function openPostgres(url: string): Database {
   const options = { onnotice: () => undefined } as const;
   const client = postgres(url, { ...options, max: 10 });
   const counter = queryCounter();
-  const db: Db = drizzlePostgres({ client, schema, logger: counter });
+  const db: Db = drizzlePostgres({ client: preparing(client), schema, logger: counter });
+  const transaction = preparedTransactions(client, counter);
   // drizzle reconfigures the client it is given, so LISTEN gets a client of its own.
   let listener: postgres.Sql | null = null;
   return {
@@ -92,7 +145,7 @@ function openPostgres(url: string): Database {
     db,
     queryCount: counter.count,
     localEvents: createLocalEvents(),
-    transaction: (fn) => db.transaction((tx) => fn(tx)),
+    transaction,
     async listen(channel, onPayload, onReconnect) {
       listener ??= postgres(url, { ...options, max: 1 });
       let listening = false;
