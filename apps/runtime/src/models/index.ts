@@ -4,7 +4,7 @@
  */
 export { createDemoModel } from './demo-model';
 export { ModelScriptError, ModelSpecError, ModelStepError } from './errors';
-export { toModelMessages } from './messages';
+export { toModelPrompt } from './messages';
 export type { ModelSettings, ModelSpecs } from './resolve-model';
 export { modelSpecFor, resolveAgentModels, resolveModel } from './resolve-model';
 export type { RetryPolicy, Sleep } from './retry';

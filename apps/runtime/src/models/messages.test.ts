@@ -1,7 +1,7 @@
 import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
 
-import { toModelMessages } from './messages';
+import { toModelPrompt } from './messages';
 import { runModelStep } from './run-model-step';
 import { createStepModel } from './step-model';
 import { assistant, context, toolResult, user } from './testing/conversation';
@@ -19,10 +19,11 @@ const conversation = context(
   assistant('Done.'),
 );
 
-describe('toModelMessages', () => {
-  it('turns domain messages into AI SDK messages, one tool message per step, with our call ids', () => {
-    expect(toModelMessages(conversation)).toEqual([
-      { role: 'user', content: 'Build it' },
+describe('toModelPrompt', () => {
+  it('turns domain messages into a provider prompt, one tool message per step, with our call ids', () => {
+    expect(toModelPrompt('You are the coder.', conversation)).toEqual([
+      { role: 'system', content: 'You are the coder.' },
+      { role: 'user', content: [{ type: 'text', text: 'Build it' }] },
       {
         role: 'assistant',
         content: [
@@ -75,14 +76,15 @@ describe('toModelMessages', () => {
   });
 
   it('keeps an empty assistant turn as a turn, with a placeholder text providers accept', () => {
-    expect(toModelMessages(context(user('a'), assistant(''), user('b')))[1]).toEqual({
+    expect(toModelPrompt('', context(user('a'), assistant(''), user('b')))[1]).toEqual({
       role: 'assistant',
       content: [{ type: 'text', text: '(no answer)' }],
     });
   });
 
-  it('gives a call with no recorded result an error result, so the SDK accepts the history', () => {
-    const messages = toModelMessages(
+  it('gives a call with no recorded result an error result, so providers accept the history', () => {
+    const messages = toModelPrompt(
+      '',
       context(
         user('a'),
         assistant('', [{ callId: 'c1', name: 'list_files', arguments: { path: '.' } }]),
@@ -100,7 +102,7 @@ describe('toModelMessages', () => {
         },
       ],
     });
-    expect(messages[3]).toEqual({ role: 'user', content: 'b' });
+    expect(messages[3]).toEqual({ role: 'user', content: [{ type: 'text', text: 'b' }] });
   });
 
   it('reaches the provider intact: the prompt a model receives holds the same turns, ids and outcomes', async () => {

@@ -1,14 +1,16 @@
 import type { Message, ToolOutcome } from '@baton/domain';
 import type {
-  AssistantContent,
   JSONValue,
-  ModelMessage,
-  ToolModelMessage,
-  ToolResultPart,
-} from 'ai';
+  LanguageModelV3Message,
+  LanguageModelV3Prompt,
+  LanguageModelV3ToolResultOutput,
+  LanguageModelV3ToolResultPart,
+} from '@ai-sdk/provider';
 
-/** What a tool produced, as the AI SDK hands it to a provider (errors marked as errors). */
-export function toToolResultOutput(outcome: ToolOutcome): ToolResultPart['output'] {
+type AssistantContent = Extract<LanguageModelV3Message, { role: 'assistant' }>['content'];
+
+/** What a tool produced, as a provider is given it (errors marked as errors). */
+export function toToolResultOutput(outcome: ToolOutcome): LanguageModelV3ToolResultOutput {
   if (outcome.type === 'error') return { type: 'error-text', value: outcome.message };
   if (typeof outcome.value === 'string') return { type: 'text', value: outcome.value };
   // Domain JSON is deeply readonly; the SDK's type is not, but never mutates it.
@@ -25,16 +27,20 @@ const MISSING_RESULT: ToolOutcome = {
 };
 
 /**
- * Converts the domain messages of a context, in order, into the AI SDK's model messages: user
- * text; assistant text plus tool-call parts carrying Baton's call ids; tool messages as
+ * Converts an agent's system prompt and the domain messages of a context, in order, into the
+ * prompt a provider is given (the AI SDK's `LanguageModelV3Prompt`): the system prompt, if any;
+ * user text; assistant text plus tool-call parts carrying Baton's call ids; tool messages as
  * tool-result parts (consecutive ones merged into one tool message, errors as `error-text`).
  *
- * The AI SDK refuses a prompt in which an assistant tool call has no result, so a call left
+ * Providers refuse a prompt in which an assistant tool call has no result, so a call left
  * without one (which the domain should never produce) gets an error result rather than wedging
  * every later step of the session.
  */
-export function toModelMessages(messages: readonly Pick<Message, 'body'>[]): ModelMessage[] {
-  const out: ModelMessage[] = [];
+export function toModelPrompt(
+  system: string,
+  messages: readonly Pick<Message, 'body'>[],
+): LanguageModelV3Prompt {
+  const out: LanguageModelV3Prompt = system === '' ? [] : [{ role: 'system', content: system }];
   let open = new Map<string, string>(); // callId → tool name, of the last assistant message
 
   const closeOpenCalls = (): void => {
@@ -48,11 +54,11 @@ export function toModelMessages(messages: readonly Pick<Message, 'body'>[]): Mod
     switch (body.role) {
       case 'user':
         closeOpenCalls();
-        out.push({ role: 'user', content: body.text });
+        out.push({ role: 'user', content: [{ type: 'text', text: body.text }] });
         break;
       case 'assistant': {
         closeOpenCalls();
-        const content: Exclude<AssistantContent, string> = [];
+        const content: AssistantContent = [];
         if (body.text !== '') content.push({ type: 'text', text: body.text });
         for (const call of body.toolCalls) {
           content.push({
@@ -78,7 +84,11 @@ export function toModelMessages(messages: readonly Pick<Message, 'body'>[]): Mod
   return out;
 }
 
-function resultPart(callId: string, name: string, outcome: ToolOutcome): ToolResultPart {
+function resultPart(
+  callId: string,
+  name: string,
+  outcome: ToolOutcome,
+): LanguageModelV3ToolResultPart {
   return {
     type: 'tool-result',
     toolCallId: callId,
@@ -88,12 +98,11 @@ function resultPart(callId: string, name: string, outcome: ToolOutcome): ToolRes
 }
 
 /** Results of one step travel in one tool message (Anthropic wants them together). */
-function appendToolParts(out: ModelMessage[], parts: ToolResultPart[]): void {
+function appendToolParts(out: LanguageModelV3Prompt, parts: LanguageModelV3ToolResultPart[]): void {
   const last = out.at(-1);
   if (last?.role === 'tool') {
     last.content.push(...parts);
     return;
   }
-  const message: ToolModelMessage = { role: 'tool', content: parts };
-  out.push(message);
+  out.push({ role: 'tool', content: parts });
 }

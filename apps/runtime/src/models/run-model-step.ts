@@ -1,12 +1,15 @@
 import type { AgentName, JsonValue, Message, StepToolCall, ToolName } from '@baton/domain';
-import type { LanguageModel, ModelMessage, ToolSet } from 'ai';
-import { stepCountIs, streamText } from 'ai';
+import type {
+  LanguageModelV3,
+  LanguageModelV3FunctionTool,
+  LanguageModelV3Prompt,
+} from '@ai-sdk/provider';
 
 import { ModelStepError } from './errors';
-import { toModelMessages } from './messages';
+import { toModelPrompt } from './messages';
 import type { RetryPolicy, Sleep } from './retry';
 import { backoffDelay, classifyFailure, defaultRetryPolicy, realSleep } from './retry';
-import { toToolSet } from './tools';
+import { toFunctionTools } from './tools';
 
 /** One step of one agent, as the engine asks for it. */
 export interface ModelStepRequest {
@@ -58,16 +61,21 @@ export interface ModelStepOptions {
 }
 
 /**
- * Runs exactly one model step: converts the context to AI SDK messages, offers the agent's tools
- * without `execute` (so the model's calls come back here), streams text to `onTextDelta` and
- * returns the text and tool calls.
+ * Runs exactly one model step: converts the context to a provider prompt, offers the agent's
+ * tools, streams text to `onTextDelta` and returns the text and tool calls.
+ *
+ * It calls the model through the AI SDK's provider interface (`LanguageModelV3.doStream`, which
+ * every provider implements and `streamText` calls underneath) rather than `streamText`: one
+ * step, no tool execution and Baton's own retries and argument validation leave `streamText`
+ * nothing to do but validate the whole prompt with zod and pipe each part through a chain of web
+ * streams, which cost more CPU than the rest of a tool round trip's model step (bench/README.md).
  *
  * Retries with exponential backoff and jitter on 429, 5xx, network errors and timeouts (the
  * SDK's own retries are off, so this is the only policy), then throws a {@link ModelStepError}.
  * A non-retryable error (400, 401, …) throws at once.
  */
 export async function runModelStep(
-  model: LanguageModel,
+  model: LanguageModelV3,
   request: ModelStepRequest,
   options: ModelStepOptions = {},
 ): Promise<ModelStepResult> {
@@ -75,12 +83,12 @@ export async function runModelStep(
   const random = options.random ?? Math.random;
   const policy = request.retry ?? defaultRetryPolicy;
   const attempts = Math.max(1, Math.floor(policy.attempts));
-  const tools = request.tools.length > 0 ? toToolSet(request.tools) : undefined;
-  const messages = toModelMessages(request.messages);
+  const tools = request.tools.length > 0 ? await toFunctionTools(request.tools) : undefined;
+  const prompt = toModelPrompt(request.system, request.messages);
 
   for (let attempt = 1; ; attempt++) {
     try {
-      return await attemptStep(model, request, messages, tools);
+      return await attemptStep(model, request, prompt, tools);
     } catch (error) {
       if (request.signal?.aborted) throw abortReason(request.signal);
       const failure =
@@ -136,44 +144,47 @@ function idleTimer(ms: number) {
 }
 
 async function attemptStep(
-  model: LanguageModel,
+  model: LanguageModelV3,
   request: ModelStepRequest,
-  messages: ModelMessage[],
-  tools: ToolSet | undefined,
+  prompt: LanguageModelV3Prompt,
+  tools: LanguageModelV3FunctionTool[] | undefined,
 ): Promise<ModelStepResult> {
   const idle = idleTimer(request.timeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
-  const stream = streamText({
-    model,
-    system: request.system === '' ? undefined : request.system,
-    messages,
-    tools,
-    stopWhen: stepCountIs(1),
-    maxRetries: 0,
-    abortSignal: request.signal ? AbortSignal.any([request.signal, idle.signal]) : idle.signal,
-    providerOptions: { baton: { agent: request.agent } },
-    // Errors are read from the stream below; the SDK's default handler would log them.
-    onError: () => {},
-  });
-
+  const signal = request.signal ? AbortSignal.any([request.signal, idle.signal]) : idle.signal;
   let text = '';
   const toolCalls: StepToolCall[] = [];
   let usage: ModelStepUsage | undefined;
   let failure: { error: unknown } | undefined;
+  let stopReading = (): void => {};
   try {
-    for await (const part of stream.fullStream) {
+    const { stream } = await model.doStream({
+      prompt,
+      ...(tools ? { tools, toolChoice: { type: 'auto' as const } } : {}),
+      abortSignal: signal,
+      providerOptions: { baton: { agent: request.agent } },
+    });
+    const reader = stream.getReader();
+    // A provider that ignores the signal must not hold the step: cancelling ends the reads.
+    stopReading = () => void reader.cancel(signal.reason).catch(() => undefined);
+    signal.addEventListener('abort', stopReading, { once: true });
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      const part = read.value;
       idle.touch();
       switch (part.type) {
         case 'text-delta':
-          text += part.text;
-          request.onTextDelta?.(part.text);
+          text += part.delta;
+          request.onTextDelta?.(part.delta);
           break;
         case 'tool-call':
-          // Invalid calls (unknown tool, arguments off-schema) come through too: the domain
-          // answers them with a tool error the model can act on.
-          toolCalls.push({ name: part.toolName, arguments: (part.input ?? {}) as JsonValue });
+          // Arguments the model wrote are kept even when they are not valid JSON or off-schema:
+          // the domain answers such a call with a tool error the model can act on.
+          toolCalls.push({ name: part.toolName, arguments: parseToolInput(part.input) });
           break;
-        case 'finish-step':
-          usage = { inputTokens: part.usage.inputTokens, outputTokens: part.usage.outputTokens };
+        case 'finish':
+          usage = {
+            inputTokens: part.usage.inputTokens.total,
+            outputTokens: part.usage.outputTokens.total,
+          };
           break;
         case 'error':
           failure ??= { error: part.error };
@@ -182,13 +193,26 @@ async function attemptStep(
           break;
       }
     }
+  } catch (error) {
+    failure ??= { error };
   } finally {
     idle.stop();
+    signal.removeEventListener('abort', stopReading);
   }
   if (request.signal?.aborted) throw abortReason(request.signal);
   if (idle.signal.aborted) throw idle.signal.reason;
   if (failure) throw failure.error;
   return usage ? { text, toolCalls, usage } : { text, toolCalls };
+}
+
+/** A tool call's arguments as the model wrote them: JSON if they parse, else the raw text. */
+function parseToolInput(input: string): JsonValue {
+  if (input.trim() === '') return {};
+  try {
+    return JSON.parse(input) as JsonValue;
+  } catch {
+    return input;
+  }
 }
 
 function abortReason(signal: AbortSignal): unknown {

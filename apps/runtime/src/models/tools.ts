@@ -1,29 +1,32 @@
 import type { ToolName } from '@baton/domain';
 import { toolDescriptions, toolSchemas } from '@baton/domain';
-import type { ToolSet } from 'ai';
-import { tool, zodSchema } from 'ai';
+import type { LanguageModelV3FunctionTool } from '@ai-sdk/provider';
+import { zodSchema } from 'ai';
 
-/** Tool sets already built, by their names joined: an agent's set is built once, not per step. */
-const built = new Map<string, ToolSet>();
+/** Tool lists already built, by their names joined: an agent's list is built once, not per step. */
+const built = new Map<string, Promise<LanguageModelV3FunctionTool[]>>();
 
 /**
- * The AI SDK tools for `names`, built from the domain's schemas and descriptions. They have no
- * `execute`: the SDK hands the model's calls back to Baton, which validates, gates and
- * dispatches them itself. Built once per set of names, with each schema wrapped once: the SDK
- * converts a wrapped schema to JSON Schema at its first use and keeps the result, where a bare
- * zod schema would be converted again at every step.
+ * The tools for `names` as a provider is given them: name, description and the JSON Schema of
+ * the domain's argument schema (converted by the AI SDK, as `streamText` would). A tool has no
+ * `execute`: the model's calls come back to Baton, which validates, gates and dispatches them.
+ * Built once per set of names.
  */
-export function toToolSet(names: readonly ToolName[]): ToolSet {
+export function toFunctionTools(
+  names: readonly ToolName[],
+): Promise<LanguageModelV3FunctionTool[]> {
   const key = names.join(',');
-  const cached = built.get(key);
-  if (cached) return cached;
-  const tools: ToolSet = {};
-  for (const name of names) {
-    tools[name] = tool({
-      description: toolDescriptions[name],
-      inputSchema: zodSchema(toolSchemas[name]),
-    });
+  let tools = built.get(key);
+  if (!tools) {
+    tools = Promise.all(
+      names.map(async (name) => ({
+        type: 'function' as const,
+        name,
+        description: toolDescriptions[name],
+        inputSchema: await zodSchema(toolSchemas[name]).jsonSchema,
+      })),
+    );
+    built.set(key, tools);
   }
-  built.set(key, tools);
   return tools;
 }

@@ -7,7 +7,7 @@ import type {
   ToolOutcome,
 } from '@baton/domain';
 import { agents, toolsOf } from '@baton/domain';
-import type { LanguageModel } from 'ai';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
 
 import type { ModelStepResult } from '../run-model-step';
 import { runModelStep } from '../run-model-step';
@@ -33,7 +33,7 @@ export const context = (...bodies: MessageBody[]): Pick<Message, 'body'>[] =>
 
 /** One step of an agent over `bodies`, with the agent's own prompt and tools. */
 export function step(
-  model: LanguageModel,
+  model: LanguageModelV3,
   agent: AgentName,
   bodies: readonly MessageBody[],
 ): Promise<ModelStepResult> {
@@ -51,7 +51,7 @@ export function step(
  * `execute`, until the agent calls `attempt_completion` or answers without tools (or 20 steps).
  */
 export async function runLoop(
-  model: LanguageModel,
+  model: LanguageModelV3,
   agent: AgentName,
   opening: MessageBody[],
   execute: (call: StepToolCall) => ToolOutcome,
