@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
+import { TransactionRolledBackError } from './postgres-transaction';
 import { rowsOf } from './repo/raw';
 import { sessions } from './schema';
 import { testBackends, useTestDatabase } from './testing/backends';
@@ -50,5 +51,57 @@ describe.each(postgresOnly)('the PostgreSQL client', (backend) => {
       ),
     );
     expect(rows[0]?.n).toBe(0);
+  });
+
+  const count = async (table: string): Promise<number> => {
+    const rows = rowsOf<{ n: number }>(
+      await t.database.db.execute(
+        sql`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = ${table}`,
+      ),
+    );
+    return rows[0]?.n ?? -1;
+  };
+
+  it('refuses to commit a transaction whose failed statement the callback swallowed', async () => {
+    await expect(
+      t.database.transaction(async (tx) => {
+        await tx.execute(sql`CREATE TABLE swallowed_table (x int)`);
+        await tx.execute(sql`SELECT 1 / ${0}::int`).catch(() => undefined);
+        return 'done';
+      }),
+    ).rejects.toBeInstanceOf(TransactionRolledBackError);
+    expect(await count('swallowed_table')).toBe(0);
+  });
+
+  it('fails a transaction whose connection is killed, and goes on working without it', async () => {
+    const other = await t.connect();
+    const failure = await t.database
+      .transaction(async (tx) => {
+        await tx.execute(sql`CREATE TABLE killed_table (x int)`);
+        const [me] = rowsOf<{ pid: number }>(await tx.execute(sql`SELECT pg_backend_pid() AS pid`));
+        await other.db.execute(sql`SELECT pg_terminate_backend(${me?.pid ?? 0}::int)`);
+        // The first statement after the kill learns of it; a later one fails at once.
+        await tx.execute(sql`SELECT ${1}::int`).catch(() => undefined);
+        await tx.execute(sql`SELECT ${2}::int`);
+      })
+      .then(
+        () => null,
+        (error: unknown) => error as Error,
+      );
+    // drizzle wraps the driver's error, which says the connection is gone (how depends on
+    // whether the server's goodbye or the reset is read first).
+    expect((failure?.cause as { code?: string } | undefined)?.code).toMatch(
+      /^(57P01|ECONNRESET|EPIPE|CONNECTION_CLOSED)$/,
+    );
+    expect(await count('killed_table')).toBe(0);
+    // Every connection of the pool is still good: ten transactions at once.
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        t.database.transaction(async (tx) =>
+          rowsOf<{ i: number }>(await tx.execute(sql`SELECT ${i}::int AS i`)),
+        ),
+      ),
+    );
+    expect(results.map((rows) => rows[0]?.i)).toEqual([...Array(10).keys()]);
   });
 });

@@ -12,6 +12,7 @@ import {
 } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { LocalEvents } from './local-events';
+import { pipelinedTransaction, preparing } from './postgres-transaction';
 import { createLocalEvents } from './local-events';
 import * as schema from './schema';
 
@@ -90,28 +91,11 @@ export async function openDatabase(location: DatabaseLocation = {}): Promise<Dat
 }
 
 /**
- * postgres.js with every statement prepared (once per connection, by its text), which drizzle
- * asks for only of statements it names. An unprepared statement with parameters is sent by
- * postgres.js in two round trips — Parse/Describe, wait, then Bind/Execute — and stops the
- * pipeline behind it, so a transaction of ten statements took twenty round trips; a prepared
- * one is a single Bind/Execute, pipelined. `?prepare=false` in the URL still turns preparing
- * off (for a pooler in transaction mode, which cannot keep named statements).
+ * Runs transactions with {@link pipelinedTransaction} and gives the callback a drizzle
+ * transaction over its connection (what drizzle's own `transaction` builds over postgres.js's
+ * `begin`).
  */
-function preparing<S extends postgres.Sql | postgres.TransactionSql>(sql: S): S {
-  const unsafe: S['unsafe'] = (query, parameters, options) =>
-    sql.unsafe(query, parameters, { ...options, prepare: true });
-  return new Proxy(sql, {
-    get: (target, key, receiver) =>
-      key === 'unsafe' ? unsafe : Reflect.get(target, key, receiver),
-  });
-}
-
-/**
- * Opens transactions the way drizzle's own `transaction` does (postgres.js `begin`, which keeps
- * the connection and rolls back on a throw or a lost connection), but hands the callback a
- * {@link preparing} connection: drizzle would hand it postgres.js's unprepared one.
- */
-function preparedTransactions(client: postgres.Sql, logger: { logQuery: () => void }) {
+function transactionsOn(pool: postgres.Sql, logger: { logQuery: () => void }) {
   const dialect = new PgDialect();
   const tables = extractTablesRelationalConfig<Relations>(schema, createTableRelationsHelpers);
   const relational = {
@@ -120,24 +104,30 @@ function preparedTransactions(client: postgres.Sql, logger: { logQuery: () => vo
     tableNamesMap: tables.tableNamesMap,
   };
   return <T>(fn: (tx: Db) => Promise<T>): Promise<T> =>
-    client.begin((sql) => {
-      // drizzle types a transaction's session as over a `TransactionSql`, which its session
-      // type does not admit (drizzle casts the same way inside its own `transaction`).
-      const session = new PostgresJsSession<
-        postgres.TransactionSql & postgres.Sql,
-        Schema,
-        Relations
-      >(preparing(sql) as postgres.TransactionSql & postgres.Sql, dialect, relational, { logger });
+    pipelinedTransaction(pool, (sql) => {
+      // drizzle types a transaction's session as over a `TransactionSql`; ours is a reserved
+      // connection with BEGIN/COMMIT sent by pipelinedTransaction (nested transactions, which
+      // would need `savepoint`, are not used).
+      const connection = sql as postgres.TransactionSql & postgres.Sql;
+      const session = new PostgresJsSession<typeof connection, Schema, Relations>(
+        connection,
+        dialect,
+        relational,
+        { logger },
+      );
       return fn(new PostgresJsTransaction<Schema, Relations>(dialect, session, relational));
-    }) as Promise<T>;
+    });
 }
+
+/** How long closing waits for running statements before it drops their connections. */
+const CLOSE_TIMEOUT_S = 5;
 
 function openPostgres(url: string): Database {
   const options = { onnotice: () => undefined } as const;
   const client = postgres(url, { ...options, max: 10 });
   const counter = queryCounter();
   const db: Db = drizzlePostgres({ client: preparing(client), schema, logger: counter });
-  const transaction = preparedTransactions(client, counter);
+  const transaction = transactionsOn(client, counter);
   // drizzle reconfigures the client it is given, so LISTEN gets a client of its own.
   let listener: postgres.Sql | null = null;
   return {
@@ -166,7 +156,9 @@ function openPostgres(url: string): Database {
       };
     },
     async close() {
-      await Promise.all([client.end(), listener?.end()]);
+      // A connection lost in the middle of a statement never counts as finished to postgres.js;
+      // the timeout keeps it from holding the close (and a replica's shutdown) forever.
+      await Promise.all([client.end({ timeout: CLOSE_TIMEOUT_S }), listener?.end()]);
     },
   };
 }
