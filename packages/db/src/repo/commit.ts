@@ -114,6 +114,7 @@ export async function commitTransition(tx: Db, args: CommitArgs): Promise<Sessio
     writes.push(
       updateSession(tx, {
         session: next.session,
+        was: loaded.session,
         readLastSeq: args.lastSeq,
         lastSeq,
         now: args.now,

@@ -1,6 +1,7 @@
 import type { Plan, Subtask } from '@baton/domain';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
+import { changedOr } from './changed-columns';
 import { StaleWriteError } from '../errors';
 import { plans, sessions, subtasks } from '../schema';
 import { iso, toDate } from './dates';
@@ -122,10 +123,9 @@ export function insertPlan(tx: Db, plan: Plan): Promise<void> {
 
 /** Writes a changed plan row, compare-and-set on the status it was read with. */
 export async function updatePlan(tx: Db, plan: Plan, was: Plan): Promise<void> {
-  const { id: _id, sessionId: _sessionId, ...columns } = toPlanRow(plan);
   const updated = await tx
     .update(plans)
-    .set(columns)
+    .set(changedOr(toPlanRow(plan), toPlanRow(was), { status: plan.status }))
     .where(and(eq(plans.id, plan.id), eq(plans.status, was.status)))
     .returning({ id: plans.id });
   if (updated.length === 0) throw new StaleWriteError('plan', plan.id);
@@ -133,10 +133,9 @@ export async function updatePlan(tx: Db, plan: Plan, was: Plan): Promise<void> {
 
 /** Writes a changed subtask, compare-and-set on the status it was read with. */
 export async function updateSubtask(tx: Db, subtask: Subtask, was: Subtask): Promise<void> {
-  const { id: _id, planId: _planId, ...columns } = toSubtaskRow(subtask);
   const updated = await tx
     .update(subtasks)
-    .set(columns)
+    .set(changedOr(toSubtaskRow(subtask), toSubtaskRow(was), { status: subtask.status }))
     .where(and(eq(subtasks.id, subtask.id), eq(subtasks.status, was.status)))
     .returning({ id: subtasks.id });
   if (updated.length === 0) throw new StaleWriteError('subtask', subtask.id);

@@ -2,6 +2,7 @@ import type { AgentName, Session, SessionEvent, TransitionContext } from '@baton
 import { createSession as createDomainSession } from '@baton/domain';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Db } from '../client';
+import { changedColumns } from './changed-columns';
 import { StaleWriteError } from '../errors';
 import { newId } from '../ids';
 import { committingLocally } from '../local-events';
@@ -88,6 +89,8 @@ export async function updateSession(
   tx: Db,
   args: {
     session: Session;
+    /** The session as it was read: only the columns that differ from it are written. */
+    was: Session;
     readLastSeq: number;
     lastSeq: number;
     now: number;
@@ -98,7 +101,7 @@ export async function updateSession(
   const updated = await tx
     .update(sessions)
     .set({
-      ...sessionColumns(args.session),
+      ...changedColumns(sessionColumns(args.session), sessionColumns(args.was)),
       lastSeq: args.lastSeq,
       lastActivityAt: sql`GREATEST(${sessions.lastActivityAt}, ${new Date(args.now).toISOString()}::timestamptz)`,
     })

@@ -32,8 +32,10 @@ export async function appendStepText(
           },
         ],
       });
+      const session = toSession(stored);
       await updateSession(tx, {
-        session: toSession(stored),
+        session,
+        was: session,
         readLastSeq: stored.lastSeq,
         lastSeq: stored.lastSeq + 1,
         now: args.now,

@@ -1,6 +1,7 @@
 import type { ToolCall } from '@baton/domain';
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../client';
+import { changedOr } from './changed-columns';
 import { StaleWriteError } from '../errors';
 import { toolCalls } from '../schema';
 import { iso, isoOrNull, toDate, toDateOrNull } from './dates';
@@ -101,10 +102,9 @@ export async function insertToolCalls(tx: Db, calls: readonly ToolCall[]): Promi
  * once, from `dispatched`); throws {@link StaleWriteError} when the row moved meanwhile.
  */
 export async function updateToolCall(tx: Db, call: ToolCall, was: ToolCall): Promise<void> {
-  const { id: _id, sessionId: _sessionId, ...columns } = toRow(call);
   const updated = await tx
     .update(toolCalls)
-    .set(columns)
+    .set(changedOr(toRow(call), toRow(was), { status: call.status }))
     .where(
       and(
         eq(toolCalls.id, call.id),
