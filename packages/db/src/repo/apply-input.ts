@@ -16,7 +16,7 @@ import { commitTransition } from './commit';
 import { findMessageIdByIdempotencyKey, listContextMessages } from './messages';
 import type { Access } from './sessions';
 import { canSee, lockSession, toSession } from './sessions';
-import { loadWorkingSet } from './working-set';
+import { loadWorkingSet, prefetchCalls } from './working-set';
 
 /** How long a model step's lease holds unless renewed (`BATON_LEASE_MS`'s default). */
 export const DEFAULT_LEASE_MS = 30_000;
@@ -75,10 +75,14 @@ function unchanged(state: SessionState): TransitionResult {
 }
 
 async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<AppliedInput | SessionNotFound> {
-  const stored = await lockSession(tx, args.sessionId);
+  // Both sent at once, the lock first: one round trip (see prefetchCalls).
+  const [stored, prefetched] = await Promise.all([
+    lockSession(tx, args.sessionId),
+    prefetchCalls(tx, args.sessionId, args.input),
+  ]);
   if (!stored || !canSee(args.access, stored.clientId)) return { notFound: true };
   const session = toSession(stored);
-  const state = await loadWorkingSet(tx, session, args.input);
+  const state = await loadWorkingSet(tx, session, args.input, prefetched);
   if (args.input.type === 'user_message' && args.idempotencyKey !== undefined) {
     const first = await findMessageIdByIdempotencyKey(tx, {
       sessionId: session.id,

@@ -1,9 +1,9 @@
 import type { ToolCall } from '@baton/domain';
-import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { changedOr } from './changed-columns';
 import { StaleWriteError } from '../errors';
-import { toolCalls } from '../schema';
+import { sessions, toolCalls } from '../schema';
 import { iso, isoOrNull, toDate, toDateOrNull } from './dates';
 
 type ToolCallRow = typeof toolCalls.$inferSelect;
@@ -60,13 +60,16 @@ function toRow(call: ToolCall): ToolCallRow {
   };
 }
 
-/** A session's calls with one of `ids` or made by one of `stepIds`. */
+/**
+ * A session's calls with one of `ids`, made by one of `stepIds`, or — with `currentStep` — made
+ * by the step the session's run is at as the statement runs (read from the session row).
+ */
 export async function loadToolCalls(
   db: Db,
   sessionId: string,
-  select: { ids: readonly string[]; stepIds: readonly string[] },
+  select: { ids: readonly string[]; stepIds: readonly string[]; currentStep?: boolean },
 ): Promise<ToolCall[]> {
-  if (select.ids.length === 0 && select.stepIds.length === 0) return [];
+  if (select.ids.length === 0 && select.stepIds.length === 0 && !select.currentStep) return [];
   const rows = await db
     .select()
     .from(toolCalls)
@@ -76,6 +79,12 @@ export async function loadToolCalls(
         or(
           select.ids.length > 0 ? inArray(toolCalls.id, [...select.ids]) : undefined,
           select.stepIds.length > 0 ? inArray(toolCalls.stepId, [...select.stepIds]) : undefined,
+          select.currentStep
+            ? eq(
+                toolCalls.stepId,
+                sql`(SELECT ${sessions.run} ->> 'stepId' FROM ${sessions} WHERE ${sessions.id} = ${sessionId})`,
+              )
+            : undefined,
         ),
       ),
     );

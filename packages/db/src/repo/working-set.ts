@@ -12,17 +12,33 @@ const missing = (wanted: Iterable<string>, have: Record<string, unknown>): strin
   [...new Set(wanted)].filter((id) => !(id in have));
 
 /**
+ * The calls `input` names and those of the session's current step: the first read of
+ * {@link loadWorkingSet}, which needs no session row, so it can be sent right behind the lock
+ * on the same connection (one round trip for both); PostgreSQL runs it after the lock is held,
+ * so it sees the locked row's step.
+ */
+export function prefetchCalls(db: Db, sessionId: string, input: SessionInput): Promise<ToolCall[]> {
+  return loadToolCalls(db, sessionId, {
+    ids: 'callId' in input ? [input.callId] : [],
+    stepIds: [],
+    currentStep: true,
+  });
+}
+
+/**
  * Loads what the domain decides `input` over (the contract on `SessionState`): the session, its
  * active plan and any plan the input names (its `planId`, the plan owning the run, the named
  * call or approval); the calls of the run's current step plus any call the input names (its
  * `callId`, the approval's call, the plans' `create_plan` calls); and the approvals of those
  * calls and plans plus the one the input names. Every read is confined to the session, so an
- * input can never reach another session's records. Call it holding the session lock.
+ * input can never reach another session's records. Call it holding the session lock, with what
+ * {@link prefetchCalls} read holding it if it was sent.
  */
 export async function loadWorkingSet(
   db: Db,
   session: Session,
   input: SessionInput,
+  prefetched?: readonly ToolCall[],
 ): Promise<SessionState> {
   const run = session.run;
   const planIds = new Set<string>();
@@ -44,11 +60,17 @@ export async function loadWorkingSet(
     }
   }
 
-  const calls: Record<string, ToolCall> = byId(
-    await loadToolCalls(db, session.id, {
-      ids: [...callIds],
-      stepIds: run.status === 'idle' ? [] : [run.stepId],
-    }),
+  const calls: Record<string, ToolCall> = byId(prefetched ?? []);
+  // The prefetch already looked for the input's own call (absent: not this session's).
+  const sought = prefetched && 'callId' in input ? input.callId : null;
+  Object.assign(
+    calls,
+    byId(
+      await loadToolCalls(db, session.id, {
+        ids: missing(callIds, calls).filter((id) => id !== sought),
+        stepIds: prefetched || run.status === 'idle' ? [] : [run.stepId],
+      }),
+    ),
   );
   for (const id of callIds) {
     const owner = calls[id]?.owner;
