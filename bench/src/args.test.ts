@@ -8,7 +8,9 @@ describe('parseBenchArgs', () => {
       clients: [1, 10, 50, 200],
       seconds: 10,
       intervalSeconds: null,
+      resultBytes: 64,
     });
+    expect(parseBenchArgs(['--result-bytes', '8192']).resultBytes).toBe(8192);
   });
 
   it('reads --soak as 10 minutes at C=50 reported every minute, overridable after it', () => {
@@ -16,11 +18,13 @@ describe('parseBenchArgs', () => {
       clients: [50],
       seconds: 600,
       intervalSeconds: 60,
+      resultBytes: 64,
     });
     expect(parseBenchArgs(['--soak', '--seconds', '120', '--interval', '30'])).toEqual({
       clients: [50],
       seconds: 120,
       intervalSeconds: 30,
+      resultBytes: 64,
     });
   });
 

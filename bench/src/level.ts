@@ -14,6 +14,7 @@ export interface LevelResult {
   readonly database: 'pglite' | 'postgres';
   readonly clients: number;
   readonly seconds: number;
+  readonly resultBytes: number;
   readonly roundTrips: number;
   readonly roundTripsPerSecond: number;
   readonly p50Ms: number;
@@ -126,6 +127,8 @@ export async function runLevel(args: {
   serverUrl: string | null;
   clients: number;
   seconds: number;
+  /** The text each tool result carries. */
+  resultBytes: number;
   /** Also report every this many seconds (a soak). */
   intervalSeconds?: number;
 }): Promise<LevelResult> {
@@ -143,7 +146,7 @@ export async function runLevel(args: {
     const admin = createBatonClient({ url: runtime.url, token: ADMIN_TOKEN });
     const { token } = await admin.tokens.create.mutate({ name: 'bench', role: 'client' });
     const loops = Array.from({ length: args.clients }, () =>
-      startLoopClient(createBatonClient({ url: runtime.url, token })),
+      startLoopClient(createBatonClient({ url: runtime.url, token }), args.resultBytes),
     );
     await Promise.all(loops.map((loop) => loop.ready));
     let before: PgCounters | null = null;
@@ -183,6 +186,7 @@ export async function runLevel(args: {
       database: database.kind,
       clients: args.clients,
       seconds: args.seconds,
+      resultBytes: args.resultBytes,
       roundTrips: n,
       roundTripsPerSecond: n / elapsedS,
       p50Ms: percentile(durations, 50),

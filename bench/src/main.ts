@@ -9,12 +9,13 @@ import { formatDrift, formatTable, writeResults } from './report';
 const options = parseBenchArgs(process.argv.slice(2));
 const results: LevelResult[] = [];
 for (const clients of options.clients) {
-  process.stderr.write(`C=${clients}: ${options.seconds} s…\n`);
+  process.stderr.write(`C=${clients}: ${options.seconds} s, ${options.resultBytes} B results…\n`);
   results.push(
     await runLevel({
       serverUrl: benchEnv.databaseUrl,
       clients,
       seconds: options.seconds,
+      resultBytes: options.resultBytes,
       ...(options.intervalSeconds ? { intervalSeconds: options.intervalSeconds } : {}),
     }),
   );

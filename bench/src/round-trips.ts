@@ -61,7 +61,8 @@ async function openSession(
 }
 
 /** Starts the first session; `drive` answers its calls and those of the sessions after it. */
-export function startLoopClient(client: BatonClient): LoopClient {
+export function startLoopClient(client: BatonClient, resultBytes: number): LoopClient {
+  const content = 'x'.repeat(resultBytes);
   const durations: number[] = [];
   let current: { sessionId: string; close: () => void } | null = null;
   let pending: Dispatched | null = null;
@@ -110,7 +111,7 @@ export function startLoopClient(client: BatonClient): LoopClient {
             .mutate({
               sessionId: current?.sessionId ?? '',
               callId: call.callId,
-              result: { content: 'x'.repeat(64) },
+              result: { content },
             })
             .catch(finish);
         };

@@ -12,6 +12,8 @@ import {
 } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { LocalEvents } from './local-events';
+import type { ContextCache } from './repo/context-cache';
+import { createContextCache } from './repo/context-cache';
 import { pipelinedTransaction, preparing } from './postgres-transaction';
 import { createLocalEvents } from './local-events';
 import * as schema from './schema';
@@ -42,6 +44,8 @@ export interface Database {
   queryCount(): number;
   /** This process's committed events, for its own followers (see {@link LocalEvents}). */
   readonly localEvents: LocalEvents;
+  /** The contexts this process's model steps were given lately (see {@link ContextCache}). */
+  readonly contexts: ContextCache;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
@@ -135,6 +139,7 @@ function openPostgres(url: string): Database {
     db,
     queryCount: counter.count,
     localEvents: createLocalEvents(),
+    contexts: createContextCache(),
     transaction,
     async listen(channel, onPayload, onReconnect) {
       listener ??= postgres(url, { ...options, max: 1 });
@@ -180,6 +185,7 @@ export function pgliteDatabase(client: PGlite): Database {
     db,
     queryCount: counter.count,
     localEvents: createLocalEvents(),
+    contexts: createContextCache(),
     transaction: (fn) => db.transaction((tx) => fn(tx)),
     async listen(channel, onPayload) {
       const unlisten = await client.listen(channel, onPayload);

@@ -13,7 +13,8 @@ import { isUniqueViolation } from '../errors';
 import { committingLocally } from '../local-events';
 import { newId } from '../ids';
 import { commitTransition } from './commit';
-import { findMessageIdByIdempotencyKey, listContextMessages } from './messages';
+import type { ContextCache, ContextRead } from './context-cache';
+import { findMessageIdByIdempotencyKey } from './messages';
 import type { Access } from './sessions';
 import { canSee, lockSession, toSession } from './sessions';
 import { loadWorkingSet, prefetchCalls } from './working-set';
@@ -74,13 +75,18 @@ function unchanged(state: SessionState): TransitionResult {
   };
 }
 
-async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<AppliedInput | SessionNotFound> {
+/** What one attempt inside the transaction produced, and the context reads to remember. */
+type Attempt = { applied: AppliedInput | SessionNotFound; reads: ContextRead[] };
+
+async function applyLocked(tx: Db, args: ApplyInputArgs, contexts: ContextCache): Promise<Attempt> {
   // Both sent at once, the lock first: one round trip (see prefetchCalls).
   const [stored, prefetched] = await Promise.all([
     lockSession(tx, args.sessionId),
     prefetchCalls(tx, args.sessionId, args.input),
   ]);
-  if (!stored || !canSee(args.access, stored.clientId)) return { notFound: true };
+  if (!stored || !canSee(args.access, stored.clientId)) {
+    return { applied: { notFound: true }, reads: [] };
+  }
   const session = toSession(stored);
   const state = await loadWorkingSet(tx, session, args.input, prefetched);
   if (args.input.type === 'user_message' && args.idempotencyKey !== undefined) {
@@ -89,13 +95,14 @@ async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<AppliedInput |
       idempotencyKey: args.idempotencyKey,
     });
     if (first !== null) {
-      return {
+      const applied: AppliedInput = {
         notFound: false,
         result: unchanged(state),
         events: [],
         contexts: new Map(),
         replayedMessageId: first,
       };
+      return { applied, reads: [] };
     }
   }
   const result = transition(state, args.input, {
@@ -118,16 +125,25 @@ async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<AppliedInput |
   const contextReads = result.effects.flatMap((effect) =>
     effect.type === 'run_model_step'
       ? [
-          listContextMessages(tx, {
-            sessionId: session.id,
-            subtaskId: effect.owner.kind === 'subtask' ? effect.owner.subtaskId : null,
-          }).then((messages) => [effect.stepId, messages] as const),
+          contexts
+            .read(tx, {
+              sessionId: session.id,
+              subtaskId: effect.owner.kind === 'subtask' ? effect.owner.subtaskId : null,
+            })
+            .then((read) => [effect.stepId, read] as const),
         ]
       : [],
   );
   const [events, ...read] = await Promise.all([committed, ...contextReads]);
-  const contexts = new Map<string, readonly Message[]>(read);
-  return { notFound: false, result, events, contexts, replayedMessageId: null };
+  const started = new Map(read.map(([stepId, context]) => [stepId, context.messages] as const));
+  const applied: AppliedInput = {
+    notFound: false,
+    result,
+    events,
+    contexts: started,
+    replayedMessageId: null,
+  };
+  return { applied, reads: read.map(([, context]) => context) };
 }
 
 /**
@@ -155,7 +171,7 @@ async function applyOnce(
   args: ApplyInputArgs,
 ): Promise<AppliedInput | SessionNotFound> {
   try {
-    return await database.transaction((tx) => applyLocked(tx, args));
+    return await applyAndRemember(database, args);
   } catch (error) {
     // The session lock makes this race unreachable; the unique index is the final arbiter if it
     // ever is: the losing send rolled back, and applying it again replays the winner.
@@ -163,8 +179,18 @@ async function applyOnce(
       args.idempotencyKey !== undefined &&
       isUniqueViolation(error, 'messages_session_idempotency_key_unique')
     ) {
-      return database.transaction((tx) => applyLocked(tx, args));
+      return applyAndRemember(database, args);
     }
     throw error;
   }
+}
+
+/** One transaction; the contexts it read are remembered once it committed. */
+async function applyAndRemember(
+  database: Database,
+  args: ApplyInputArgs,
+): Promise<AppliedInput | SessionNotFound> {
+  const attempt = await database.transaction((tx) => applyLocked(tx, args, database.contexts));
+  for (const read of attempt.reads) read.remember();
+  return attempt.applied;
 }

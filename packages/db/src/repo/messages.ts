@@ -6,7 +6,8 @@ import { iso, toDate } from './dates';
 
 type MessageRow = typeof messages.$inferSelect;
 
-function toMessage(row: MessageRow): Message {
+/** The message a row holds. */
+export function toMessage(row: MessageRow): Message {
   return {
     id: row.id,
     sessionId: row.sessionId,
