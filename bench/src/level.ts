@@ -26,6 +26,8 @@ export interface LevelResult {
   readonly statementsPerRoundTrip: number | null;
   /** The runtime's own count of its queries (`baton_db_queries_total`), on either database. */
   readonly queriesPerRoundTrip: number | null;
+  /** The runtime's own count of the transactions it committed (`baton_db_transactions_total`). */
+  readonly transactionsPerRoundTrip: number | null;
   /** The runtime process's CPU time (user + system) per round trip, ms. */
   readonly cpuMsPerRoundTrip: number | null;
   readonly maxRssMb: number | null;
@@ -67,11 +69,19 @@ const READ_THEN_ANSWER = scriptModel({
 // Idle PostgreSQL backends flush their pg_stat counters within about a second.
 const STATS_FLUSH_MS = 1500;
 
-/** The runtime's `baton_db_queries_total`, read from its /metrics. */
-async function readQueryCount(runtimeUrl: string): Promise<number | null> {
+/** The runtime's own database counters, read from its /metrics. */
+async function readRuntimeCounters(
+  runtimeUrl: string,
+): Promise<{ queries: number | null; transactions: number | null }> {
   const text = await (await fetch(`${runtimeUrl}/metrics`)).text();
-  const match = /^baton_db_queries_total (\d+)/m.exec(text);
-  return match ? Number(match[1]) : null;
+  const counter = (name: string): number | null => {
+    const match = new RegExp(`^${name} (\\d+)`, 'm').exec(text);
+    return match ? Number(match[1]) : null;
+  };
+  return {
+    queries: counter('baton_db_queries_total'),
+    transactions: counter('baton_db_transactions_total'),
+  };
 }
 
 /**
@@ -155,7 +165,7 @@ export async function runLevel(args: {
       await delay(STATS_FLUSH_MS);
       before = await readPgCounters(pgUrl);
     }
-    const queriesBefore = await readQueryCount(runtime.url);
+    const countersBefore = await readRuntimeCounters(runtime.url);
     const pid = runtime.child.pid ?? 0;
     const cpuBefore = readCpuMs(pid);
     const rss = sampleRss(pid);
@@ -170,7 +180,7 @@ export async function runLevel(args: {
     const elapsedS = (performance.now() - start) / 1000;
     const maxRssMb = rss.stop();
     const cpuAfter = readCpuMs(pid);
-    const queriesAfter = await readQueryCount(runtime.url);
+    const countersAfter = await readRuntimeCounters(runtime.url);
     loops.forEach((loop) => loop.close());
     await runtime.stop();
     const durations = perClient.flat();
@@ -194,7 +204,8 @@ export async function runLevel(args: {
       p99Ms: percentile(durations, 99),
       commitsPerRoundTrip: per(after?.commits, before?.commits),
       statementsPerRoundTrip: per(after?.statements, before?.statements),
-      queriesPerRoundTrip: per(queriesAfter, queriesBefore),
+      queriesPerRoundTrip: per(countersAfter.queries, countersBefore.queries),
+      transactionsPerRoundTrip: per(countersAfter.transactions, countersBefore.transactions),
       cpuMsPerRoundTrip: per(cpuAfter, cpuBefore),
       maxRssMb,
       ...(intervals ? { intervals } : {}),

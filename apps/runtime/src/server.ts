@@ -48,10 +48,7 @@ export async function startRuntime(
   await migrate(database);
   const bootstrap = await bootstrapTokens(database, Date.now());
   const holder = settings.replicaId ?? `replica-${randomUUID().slice(0, 8)}`;
-  const metrics = createEngineMetrics(
-    () => countSessionsByRunStatus(database.db),
-    () => database.queryCount(),
-  );
+  const metrics = createEngineMetrics(() => countSessionsByRunStatus(database.db), database);
   const engine = createEngine({
     database,
     config: settings.domain,

@@ -91,6 +91,8 @@ describe.each(backends(inject('databaseUrl')))('on $kind', ({ databaseUrl }) => 
     expect(metrics).toMatch(/baton_tool_round_trip_seconds_count [1-9]/);
     expect(metrics).toMatch(/baton_model_step_seconds_count\{agent="ask",outcome="ok"\} [1-9]/);
     expect(metrics).toMatch(/baton_runs\{state="idle"\} [1-9]/);
+    expect(metrics).toMatch(/baton_db_queries_total [1-9]/);
+    expect(metrics).toMatch(/baton_db_transactions_total [1-9]/);
   });
 
   it('2. three parallel calls answered 3,1,2: the agent continues once, after the third, seeing all three', async () => {

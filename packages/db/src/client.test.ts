@@ -105,3 +105,19 @@ describe.each(postgresOnly)('the PostgreSQL client', (backend) => {
     expect(results.map((rows) => rows[0]?.i)).toEqual([...Array(10).keys()]);
   });
 });
+
+describe.each(testBackends(inject('databaseUrl')))('counting on $kind', (backend) => {
+  const t = useTestDatabase(backend);
+
+  it('counts the transactions that committed, not those rolled back', async () => {
+    const before = t.database.transactionCount();
+    await t.database.transaction((tx) => tx.execute(sql`SELECT ${1}::int`));
+    await expect(
+      t.database.transaction(async (tx) => {
+        await tx.execute(sql`SELECT ${2}::int`);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow();
+    expect(t.database.transactionCount() - before).toBe(1);
+  });
+});

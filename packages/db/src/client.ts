@@ -42,6 +42,8 @@ export interface Database {
   readonly db: Db;
   /** Queries run through `db` since it was opened (transaction control not included). */
   queryCount(): number;
+  /** Transactions committed through {@link Database.transaction} since it was opened. */
+  transactionCount(): number;
   /** This process's committed events, for its own followers (see {@link LocalEvents}). */
   readonly localEvents: LocalEvents;
   /** The contexts this process's model steps were given lately (see {@link ContextCache}). */
@@ -70,6 +72,21 @@ function queryCounter(): { logQuery: () => void; count: () => number } {
       queries += 1;
     },
     count: () => queries,
+  };
+}
+
+/** Counts the transactions that committed through the function it wraps. */
+function commitCounter() {
+  let committed = 0;
+  return {
+    count: () => committed,
+    counting:
+      (transaction: Database['transaction']): Database['transaction'] =>
+      async (fn) => {
+        const result = await transaction(fn);
+        committed += 1;
+        return result;
+      },
   };
 }
 
@@ -130,6 +147,7 @@ function openPostgres(url: string): Database {
   const options = { onnotice: () => undefined } as const;
   const client = postgres(url, { ...options, max: 10 });
   const counter = queryCounter();
+  const commits = commitCounter();
   const db: Db = drizzlePostgres({ client: preparing(client), schema, logger: counter });
   const transaction = transactionsOn(client, counter);
   // drizzle reconfigures the client it is given, so LISTEN gets a client of its own.
@@ -138,9 +156,10 @@ function openPostgres(url: string): Database {
     kind: 'postgres',
     db,
     queryCount: counter.count,
+    transactionCount: commits.count,
     localEvents: createLocalEvents(),
     contexts: createContextCache(),
-    transaction,
+    transaction: commits.counting(transaction),
     async listen(channel, onPayload, onReconnect) {
       listener ??= postgres(url, { ...options, max: 1 });
       let listening = false;
@@ -179,14 +198,16 @@ async function openPglite(dataDir: string): Promise<Database> {
  */
 export function pgliteDatabase(client: PGlite): Database {
   const counter = queryCounter();
+  const commits = commitCounter();
   const db: Db = drizzlePglite({ client, schema, logger: counter });
   return {
     kind: 'pglite',
     db,
     queryCount: counter.count,
+    transactionCount: commits.count,
     localEvents: createLocalEvents(),
     contexts: createContextCache(),
-    transaction: (fn) => db.transaction((tx) => fn(tx)),
+    transaction: commits.counting((fn) => db.transaction((tx) => fn(tx))),
     async listen(channel, onPayload) {
       const unlisten = await client.listen(channel, onPayload);
       return () => unlisten();

@@ -15,7 +15,10 @@ export interface EngineMetrics {
  */
 export function createEngineMetrics(
   activeRuns: () => Promise<Record<string, number>>,
-  queryCount: () => number = () => 0,
+  database: { queryCount(): number; transactionCount(): number } = {
+    queryCount: () => 0,
+    transactionCount: () => 0,
+  },
 ): EngineMetrics {
   const registry = new Registry();
   const decisions = new Counter({
@@ -53,7 +56,16 @@ export function createEngineMetrics(
     registers: [registry],
     collect() {
       this.reset();
-      this.inc(queryCount());
+      this.inc(database.queryCount());
+    },
+  });
+  new Counter({
+    name: 'baton_db_transactions_total',
+    help: 'Transactions this replica committed on the database.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(database.transactionCount());
     },
   });
   return {
