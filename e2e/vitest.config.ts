@@ -44,6 +44,7 @@ function readProof() {
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
+    globalSetup: ['src/global-setup.ts'],
     hookTimeout: 120_000,
     testTimeout: 120_000,
     // Each file starts runtime processes; two at a time keep the 2-core machine responsive.

@@ -3,10 +3,12 @@ import { parseBenchArgs } from './args';
 import { benchEnv } from './env';
 import type { LevelResult } from './level';
 import { runLevel } from './level';
+import { bundleRuntime } from './runtime';
 import { formatDrift, formatTable, writeResults } from './report';
 
 // `npm run bench -- --clients 1,10 --seconds 5`: one fresh runtime and database per level.
 const options = parseBenchArgs(process.argv.slice(2));
+bundleRuntime();
 const results: LevelResult[] = [];
 for (const clients of options.clients) {
   process.stderr.write(`C=${clients}: ${options.seconds} s, ${options.resultBytes} B results…\n`);

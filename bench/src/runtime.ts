@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -7,7 +7,17 @@ import { fileURLToPath } from 'node:url';
 import { benchEnv } from './env';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../apps/runtime/src/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../apps/runtime/dist/bin/main.mjs', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../../apps/runtime/scripts/bundle.mjs', import.meta.url));
+
+/** Bundles the runtime from its sources, as `npm start` does before it starts it. */
+export function bundleRuntime(): void {
+  const result = spawnSync(process.execPath, [BUNDLE], {
+    stdio: 'inherit',
+    env: { PATH: benchEnv.path },
+  });
+  if (result.status !== 0) throw new Error(`bundling the runtime failed (${result.status})`);
+}
 
 /** The runtime under test, as its own process. */
 export interface BenchRuntime {
@@ -31,13 +41,13 @@ const freePort = (): Promise<number> =>
   });
 
 /**
- * Starts `apps/runtime/src/main.ts` with `env` on a free port and resolves once `/healthz`
- * answers. The e2e harness waits for the info-level "listening" line instead, which a runtime at
+ * Starts the runtime as `npm start` does — its bundle, built by {@link bundleRuntime} — with
+ * `env` on a free port and resolves once `/healthz` answers. The e2e harness waits for the info-level "listening" line instead, which a runtime at
  * BATON_LOG_LEVEL=warn never prints; hence this small copy.
  */
 export async function startBenchRuntime(env: Record<string, string>): Promise<BenchRuntime> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...benchEnv.nodeArgs, '--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [...benchEnv.nodeArgs, MAIN], {
     cwd: REPO_ROOT,
     env: { PATH: benchEnv.path, BATON_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

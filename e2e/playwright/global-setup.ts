@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHILD_PATH } from '../src/harness/env';
+import { bundleRuntime } from '../src/harness/runtime-bundle';
 import { NEXT_BIN, WEB_DIR } from './web-server';
 
 const REPO = join(WEB_DIR, '../..');
@@ -20,10 +21,12 @@ function newest(path: string): number {
 }
 
 /**
- * `next start` serves the last `next build`: build the dashboard when there is no build or its
- * sources (or the domain it bundles) changed since.
+ * Bundles the runtime (the browser tests start it as `npm start` does), and — since `next start`
+ * serves the last `next build` — builds the dashboard when there is no build or its sources (or
+ * the domain it bundles) changed since.
  */
 export default function globalSetup(): void {
+  bundleRuntime();
   const buildId = join(WEB_DIR, '.next', 'BUILD_ID');
   const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   const sources = Math.max(

@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CHILD_PATH } from './env';
+import { RUNTIME_MAIN } from './runtime-bundle';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../../apps/runtime/src/main.ts', import.meta.url));
 
 /** A runtime started as its own process, as users start it. */
 export interface RuntimeProcess {
@@ -24,11 +24,12 @@ export interface RuntimeProcess {
 }
 
 /**
- * Starts `apps/runtime/src/main.ts` with `env` (on a free port unless BATON_PORT is given) and
- * resolves once it listens. Rejects with its output if it exits first.
+ * Starts the runtime as `npm start` does — its bundle, which the global setups build — with `env`
+ * (on a free port unless BATON_PORT is given) and resolves once it listens. Rejects with its
+ * output if it exits first.
  */
 export function startRuntimeProcess(env: Record<string, string>): Promise<RuntimeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [RUNTIME_MAIN], {
     cwd: REPO_ROOT,
     env: { PATH: CHILD_PATH, BATON_PORT: '0', BATON_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
