@@ -1,8 +1,8 @@
 import type { Message } from '@baton/domain';
-import { and, asc, eq, gt, isNull } from 'drizzle-orm';
+import { and, asc, gt } from 'drizzle-orm';
 import type { Db } from '../client';
 import { messages } from '../schema';
-import { toMessage } from './messages';
+import { inContext, toMessage } from './messages';
 
 /** One context: a session's history (`subtaskId` null) or one subtask's own messages. */
 export interface ContextKey {
@@ -55,15 +55,7 @@ export function createContextCache(size = CONTEXT_CACHE_SIZE): ContextCache {
       const rows = await db
         .select()
         .from(messages)
-        .where(
-          and(
-            eq(messages.sessionId, context.sessionId),
-            context.subtaskId === null
-              ? isNull(messages.subtaskId)
-              : eq(messages.subtaskId, context.subtaskId),
-            gt(messages.ordinal, known.lastOrdinal),
-          ),
-        )
+        .where(and(inContext(context), gt(messages.ordinal, known.lastOrdinal)))
         .orderBy(asc(messages.ordinal));
       const read: Cached =
         rows.length === 0

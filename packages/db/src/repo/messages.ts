@@ -1,4 +1,5 @@
 import type { Message } from '@baton/domain';
+import type { SQL } from 'drizzle-orm';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../client';
 import { messages } from '../schema';
@@ -66,6 +67,16 @@ export async function listMessages(db: Db, sessionId: string): Promise<Message[]
   return rows.map(toMessage);
 }
 
+/** The messages of one context: a session's history (`subtaskId` null) or a subtask's own. */
+export function inContext(context: { sessionId: string; subtaskId: string | null }): SQL {
+  return and(
+    eq(messages.sessionId, context.sessionId),
+    context.subtaskId === null
+      ? isNull(messages.subtaskId)
+      : eq(messages.subtaskId, context.subtaskId),
+  ) as SQL;
+}
+
 /**
  * The messages of one context, in the order appended: the session's history (`subtaskId` null)
  * or one subtask's own — what a model step of that context is given.
@@ -77,14 +88,7 @@ export async function listContextMessages(
   const rows = await db
     .select()
     .from(messages)
-    .where(
-      and(
-        eq(messages.sessionId, args.sessionId),
-        args.subtaskId === null
-          ? isNull(messages.subtaskId)
-          : eq(messages.subtaskId, args.subtaskId),
-      ),
-    )
+    .where(inContext(args))
     .orderBy(asc(messages.ordinal));
   return rows.map(toMessage);
 }
