@@ -59,13 +59,16 @@ export function createEngine(deps: EngineDeps): Engine {
       return;
     }
     if (closed) return; // the lease expires and another replica (or the next start) resumes it
+    // applyInput reads the context of every step it starts, in the transaction that starts it.
+    const context = applied.contexts.get(effect.stepId);
+    if (!context) throw new Error(`no context was read for step ${effect.stepId}`);
     const controller = new AbortController();
     controllers.set(effect.stepId, controller);
     const task = runStepEffect(
       { ...deps, now, apply: (id, input) => engine.apply(id, input), signal: controller.signal },
       sessionId,
       effect,
-      applied.contexts.get(effect.stepId) ?? null,
+      context,
     )
       .catch((error: unknown) => {
         deps.logger.error({ err: error, sessionId, stepId: effect.stepId }, 'model step crashed');

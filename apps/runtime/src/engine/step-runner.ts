@@ -1,5 +1,5 @@
 import type { AppliedInput, Database, SessionNotFound } from '@baton/db';
-import { appendStepText, listContextMessages, renewLease } from '@baton/db';
+import { appendStepText, renewLease } from '@baton/db';
 import type { Effect, Message, SessionInput } from '@baton/domain';
 import { agents, toolsOf } from '@baton/domain';
 import type { Logger } from 'pino';
@@ -40,8 +40,8 @@ export async function runStepEffect(
   deps: StepRunnerDeps,
   sessionId: string,
   effect: ModelStepEffect,
-  /** The step's messages, as read when it was started (null: read them now). */
-  context: readonly Message[] | null,
+  /** The step's messages, as read in the transaction that started it. */
+  context: readonly Message[],
 ): Promise<void> {
   const { stepId, fence, agent } = effect;
   const log = deps.logger.child({ sessionId, runId: effect.runId, stepId, fence, agent });
@@ -84,22 +84,16 @@ export async function runStepEffect(
 
   const started = deps.now();
   try {
-    const output = await deps.limiter.run(async () => {
-      const messages =
-        context ??
-        (await listContextMessages(deps.database.db, {
-          sessionId,
-          subtaskId: effect.owner.kind === 'subtask' ? effect.owner.subtaskId : null,
-        }));
-      return deps.runModelStep({
+    const output = await deps.limiter.run(() =>
+      deps.runModelStep({
         agent,
         system: agents[agent].systemPrompt,
-        messages,
+        messages: context,
         tools: toolsOf(agent),
         signal: controller.signal,
         onTextDelta,
-      });
-    });
+      }),
+    );
     if (flushTimer) {
       clearTimeout(flushTimer);
       flushTimer = null;
