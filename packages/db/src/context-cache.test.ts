@@ -1,6 +1,7 @@
 import type { Message } from '@baton/domain';
 import { and, eq, isNull } from 'drizzle-orm';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ContextCache } from './repo/context-cache';
 import { createContextCache } from './repo/context-cache';
 import { insertMessages, listContextMessages } from './repo/messages';
 import { messages } from './schema';
@@ -115,5 +116,39 @@ describe.each(testBackends(inject('databaseUrl')))('the context cache on $kind',
     const again = await database.transaction((tx) => cache.read(tx, context));
     expect(again.messages).toEqual(newer.messages);
     expect(again.messages.at(-1)?.id).toBe('message_elsewhere');
+  });
+
+  it('keeps within its limits, forgetting the context remembered longest ago', async () => {
+    const { database } = t;
+    const a = await sessionAwaitingOneCall(database, clock);
+    const b = await sessionAwaitingOneCall(database, clock);
+    const c = await sessionAwaitingOneCall(database, clock);
+    const remember = async (cache: ContextCache, sessionId: string) => {
+      const read = await database.transaction((tx) =>
+        cache.read(tx, { sessionId, subtaskId: null }),
+      );
+      read.remember();
+      return read;
+    };
+    const byCount = createContextCache({ contexts: 2, chars: 1e9 });
+    const first = await remember(byCount, a.sessionId);
+    await remember(byCount, b.sessionId);
+    await remember(byCount, c.sessionId);
+    expect(byCount.usage().contexts).toBe(2);
+
+    const size = first.messages.reduce((n, m) => n + JSON.stringify(m.body).length, 0);
+    const bySize = createContextCache({ contexts: 100, chars: 2 * size });
+    await remember(bySize, a.sessionId);
+    await remember(bySize, b.sessionId);
+    expect(bySize.usage()).toEqual({ contexts: 2, chars: 2 * size });
+    await remember(bySize, c.sessionId); // a, remembered longest ago, makes room
+    expect(bySize.usage()).toEqual({ contexts: 2, chars: 2 * size });
+    // a is read whole again, and still right.
+    const again = await remember(bySize, a.sessionId);
+    expect(again.messages).toEqual(first.messages);
+
+    const tooBig = createContextCache({ contexts: 100, chars: size - 1 });
+    await remember(tooBig, a.sessionId);
+    expect(tooBig.usage()).toEqual({ contexts: 0, chars: 0 });
   });
 });

@@ -33,45 +33,71 @@ export interface ContextRead {
 export interface ContextCache {
   /** Reads a context with `db` (inside the caller's transaction, holding the session lock). */
   read(db: Db, context: ContextKey): Promise<ContextRead>;
+  /** What it holds: contexts, and their messages' size as JSON text. */
+  usage(): { contexts: number; chars: number };
 }
 
 interface Cached {
   readonly messages: readonly Message[];
   /** The greatest `ordinal` among them (0: none). */
   readonly lastOrdinal: number;
+  /** Their size as JSON text: what the cache counts against its budget. */
+  readonly chars: number;
 }
 
-/** How many contexts a process keeps: one per session or subtask running at once is plenty. */
-export const CONTEXT_CACHE_SIZE = 256;
+/** How much a process keeps: contexts, and their messages' size as JSON text in all. */
+export interface ContextCacheLimits {
+  readonly contexts: number;
+  readonly chars: number;
+}
 
-/** An empty cache that keeps the `size` contexts used last. */
-export function createContextCache(size = CONTEXT_CACHE_SIZE): ContextCache {
+/** One context per session or subtask running at once is plenty; 32 M characters ≈ 64 MB. */
+export const CONTEXT_CACHE_LIMITS: ContextCacheLimits = { contexts: 256, chars: 32 * 1024 * 1024 };
+
+const sizeOf = (message: Message): number => JSON.stringify(message.body).length;
+
+/** An empty cache that keeps the contexts used last, within `limits`. */
+export function createContextCache(limits = CONTEXT_CACHE_LIMITS): ContextCache {
   const cache = new Map<string, Cached>();
+  let chars = 0;
   const keyOf = (context: ContextKey) => `${context.sessionId}/${context.subtaskId ?? ''}`;
+  const forget = (key: string): void => {
+    chars -= cache.get(key)?.chars ?? 0;
+    cache.delete(key);
+  };
   return {
+    usage: () => ({ contexts: cache.size, chars }),
     async read(db, context) {
       const key = keyOf(context);
-      const known = cache.get(key) ?? { messages: [], lastOrdinal: 0 };
+      const known = cache.get(key) ?? { messages: [], lastOrdinal: 0, chars: 0 };
       const rows = await db
         .select()
         .from(messages)
         .where(and(inContext(context), gt(messages.ordinal, known.lastOrdinal)))
         .orderBy(asc(messages.ordinal));
+      const added = rows.map(toMessage);
       const read: Cached =
         rows.length === 0
           ? known
           : {
-              messages: [...known.messages, ...rows.map(toMessage)],
+              messages: [...known.messages, ...added],
               lastOrdinal: rows[rows.length - 1]?.ordinal ?? known.lastOrdinal,
+              chars: added.reduce((sum, message) => sum + sizeOf(message), known.chars),
             };
       return {
         messages: read.messages,
         remember() {
           const now = cache.get(key);
           if (now && now.lastOrdinal > read.lastOrdinal) return;
-          cache.delete(key);
+          forget(key);
+          if (read.chars > limits.chars) return; // larger than the whole budget: not kept
           cache.set(key, read);
-          if (cache.size > size) cache.delete(cache.keys().next().value as string);
+          chars += read.chars;
+          // Least recently remembered first (a Map iterates in insertion order).
+          for (const oldest of cache.keys()) {
+            if (cache.size <= limits.contexts && chars <= limits.chars) break;
+            forget(oldest);
+          }
         },
       };
     },
