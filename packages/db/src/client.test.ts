@@ -79,9 +79,11 @@ describe.each(postgresOnly)('the PostgreSQL client', (backend) => {
       .transaction(async (tx) => {
         await tx.execute(sql`CREATE TABLE killed_table (x int)`);
         const [me] = rowsOf<{ pid: number }>(await tx.execute(sql`SELECT pg_backend_pid() AS pid`));
+        // Killed while a statement runs, so the driver learns of it from that statement.
+        const running = tx.execute(sql`SELECT pg_sleep(${5}::int)`);
         await other.db.execute(sql`SELECT pg_terminate_backend(${me?.pid ?? 0}::int)`);
-        // The first statement after the kill learns of it; a later one fails at once.
-        await tx.execute(sql`SELECT ${1}::int`).catch(() => undefined);
+        await running.catch(() => undefined);
+        // A statement after the loss fails at once; it is never written to the dead connection.
         await tx.execute(sql`SELECT ${2}::int`);
       })
       .then(
