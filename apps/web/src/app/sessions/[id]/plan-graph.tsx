@@ -1,4 +1,5 @@
 import type { PlanRecord } from '../../../trpc/types';
+import { ArrowMarker } from '../../_components/arrow-marker';
 import { toneOf } from '../../_components/status-badge';
 import { layOutPlan, NODE } from './plan-layout';
 
@@ -50,17 +51,7 @@ export function PlanGraph({ plan }: { readonly plan: PlanRecord }) {
         viewBox={`0 0 ${layout.width} ${layout.height}`}
       >
         <defs>
-          <marker
-            id={`arrow-${plan.id}`}
-            viewBox="0 0 8 8"
-            refX={8}
-            refY={4}
-            markerWidth={8}
-            markerHeight={8}
-            orient="auto"
-          >
-            <path d="M 0 0 L 8 4 L 0 8 z" className="arrow" />
-          </marker>
+          <ArrowMarker id={`arrow-${plan.id}`} size={8} className="arrow" />
         </defs>
         {layout.edges.map((edge) => (
           <path

@@ -1,4 +1,5 @@
 import { RunStatus } from '@baton/domain';
+import { ArrowMarker } from '../../_components/arrow-marker';
 import { recentPath } from './live-state';
 import { drawTransitions, MACHINE_SIZE, STATE_AT, STATE_BOX } from './run-machine-layout';
 
@@ -32,28 +33,8 @@ export function RunStateMachine({
           aria-label="Run states"
         >
           <defs>
-            <marker
-              id="machine-arrow"
-              viewBox="0 0 8 8"
-              refX={8}
-              refY={4}
-              markerWidth={7}
-              markerHeight={7}
-              orient="auto"
-            >
-              <path d="M 0 0 L 8 4 L 0 8 z" className="arrow" />
-            </marker>
-            <marker
-              id="machine-arrow-taken"
-              viewBox="0 0 8 8"
-              refX={8}
-              refY={4}
-              markerWidth={7}
-              markerHeight={7}
-              orient="auto"
-            >
-              <path d="M 0 0 L 8 4 L 0 8 z" className="arrow taken" />
-            </marker>
+            <ArrowMarker id="machine-arrow" size={7} className="arrow" />
+            <ArrowMarker id="machine-arrow-taken" size={7} className="arrow taken" />
           </defs>
           <g aria-hidden="true">
             {transitions.map((t) => (
