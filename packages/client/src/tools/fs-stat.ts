@@ -13,6 +13,14 @@ export async function lstatIfExists(at: string): Promise<Stats | undefined> {
   return orUndefinedIfMissing(lstat(at));
 }
 
+/**
+ * Whether `stats` are those of a regular file with more than one name. A hard link cannot be
+ * traced to its other names, so one of them may be outside the workspace folder.
+ */
+export function isHardLinked(stats: Stats): boolean {
+  return stats.isFile() && stats.nlink > 1;
+}
+
 async function orUndefinedIfMissing(pending: Promise<Stats>): Promise<Stats | undefined> {
   try {
     return await pending;

@@ -1,4 +1,4 @@
-import { mkdir, symlink } from 'node:fs/promises';
+import { link, mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -92,6 +92,31 @@ describe('resolveInWorkspace', () => {
     await symlink('b', path.join(ws.root, 'a'));
     await symlink('a', path.join(ws.root, 'b'));
     expect(await refusal('a/file.txt')).toMatch(/too many symbolic links/);
+  });
+
+  it('refuses a file that has a second name through a hard link, saying why', async () => {
+    await link(path.join(ws.outside, 'secret.txt'), path.join(ws.root, 'hard.txt'));
+    expect(await refusal('hard.txt')).toMatch(
+      /"hard.txt" has 2 hard links; the other names of a hard link cannot be found/,
+    );
+  });
+
+  it('accepts a folder, whose link count is above one by nature', async () => {
+    await ws.put('src/deeper/file.txt', 'x');
+    expect(await resolveInWorkspace(ws.root, 'src')).toMatchObject({ ok: true });
+  });
+
+  it('refuses a symbolic link as the last part of a path to write, even one that points inside', async () => {
+    await ws.put('src/main.ts', '');
+    await symlink('src/main.ts', path.join(ws.root, 'notes.md'));
+    const resolved = await resolveInWorkspace(ws.root, 'notes.md', { writes: true });
+    expect(resolved).toMatchObject({ ok: false, message: /"notes.md" is a symbolic link/ });
+  });
+
+  it('follows a symbolic link as the last part of a path that is not written', async () => {
+    await ws.put('src/main.ts', '');
+    await symlink('src/main.ts', path.join(ws.root, 'notes.md'));
+    expect(await resolveInWorkspace(ws.root, 'notes.md')).toMatchObject({ ok: true });
   });
 
   it('works when the workspace folder is itself reached through a link', async () => {

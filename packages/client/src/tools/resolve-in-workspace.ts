@@ -1,7 +1,9 @@
-import { readlink, realpath } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import { describeSystemError, displayPath, isSystemError } from './fs-errors';
+import { isHardLinked } from './fs-stat';
 
 /** A path confined to the workspace folder, or the reason it was refused. */
 export type WorkspacePath =
@@ -14,6 +16,17 @@ export type WorkspacePath =
     }
   | { readonly ok: false; readonly message: string };
 
+/** What the caller does at the path, which decides what is refused besides leaving the folder. */
+export interface ResolveOptions {
+  /**
+   * The caller writes content into the file at the path (`write_file`): a symbolic link as the
+   * path's last part is then refused rather than followed, so the file written always has the
+   * name given. A path checked as `notes.md` must not turn into a write of `src/main.ts`.
+   * Renaming, deleting and creating folders act on a link itself and need not set it.
+   */
+  readonly writes?: boolean;
+}
+
 /** Symbolic links followed by hand (dangling ones) before giving up, like the kernel's limit. */
 const MAX_LINK_HOPS = 40;
 
@@ -23,9 +36,17 @@ const MAX_LINK_HOPS = 40;
  * checked on the realpath of the target, or of its nearest existing ancestor when it does not
  * exist yet, following dangling links so that writing through one cannot create a file outside.
  *
+ * A regular file with more than one hard link is refused too: its other names cannot be found,
+ * and one of them may be outside the workspace (`ws/hard.txt` linked to `outside/secret.txt`).
+ * With `writes`, so is a symbolic link as the last part of the path (see `ResolveOptions`).
+ *
  * The check is made at call time: a link swapped in afterwards by another process is not seen.
  */
-export async function resolveInWorkspace(root: string, requested: string): Promise<WorkspacePath> {
+export async function resolveInWorkspace(
+  root: string,
+  requested: string,
+  options: ResolveOptions = {},
+): Promise<WorkspacePath> {
   if (requested.includes('\0')) {
     return refuse('The path contains a NUL byte; give a plain relative path such as "src/app.ts".');
   }
@@ -54,11 +75,23 @@ export async function resolveInWorkspace(root: string, requested: string): Promi
         `"${requested}" goes through a symbolic link that leads outside the workspace folder; only files inside it can be used.`,
       );
     }
+    const relative = displayPath(realRoot, absolute);
+    const target = await statIfPresent(real, stat);
+    if (target && isHardLinked(target)) {
+      return refuse(
+        `"${relative}" has ${target.nlink} hard links; the other names of a hard link cannot be found and could reach outside the workspace folder, so the tools do not use it; if it belongs to the workspace, ask the user to replace it with a copy.`,
+      );
+    }
+    if (options.writes && (await statIfPresent(absolute, lstat))?.isSymbolicLink()) {
+      return refuse(
+        `"${relative}" is a symbolic link, and a write never goes through a link at the end of the path (its target has another name); write to the target's own path, or delete the link first.`,
+      );
+    }
+    return { ok: true, absolute, relative };
   } catch (error) {
     if (!isSystemError(error)) throw error;
     return refuse(describeSystemError(error, realRoot));
   }
-  return { ok: true, absolute, relative: displayPath(realRoot, absolute) };
 }
 
 function refuse(message: string): WorkspacePath {
@@ -97,6 +130,24 @@ async function realpathAllowingMissing(target: string, hops: number): Promise<st
     throw Object.assign(new Error('too many symbolic links'), { code: 'ELOOP', path: target });
   }
   return realpathAllowingMissing(path.resolve(realParent, link), hops + 1);
+}
+
+/**
+ * The stats `read` gives for `at`, or `undefined` when nothing is there — including under a
+ * parent that is a file, which the tool itself reports better than a refusal would.
+ */
+async function statIfPresent(
+  at: string,
+  read: (at: string) => Promise<Stats>,
+): Promise<Stats | undefined> {
+  try {
+    return await read(at);
+  } catch (error) {
+    if (isSystemError(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) {
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 /** The target of the symbolic link at `at`, or `undefined` when `at` is not a link. */

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { JsonValue, ToolArguments, ToolOutcome } from '@baton/domain';
 
 import { isSystemError } from './fs-errors';
+import { isHardLinked } from './fs-stat';
 import { abortedError, toolError, toolResult } from './outcome';
 import { resolveInWorkspace } from './resolve-in-workspace';
 import { looksBinary, splitLines } from './text-content';
@@ -12,8 +13,8 @@ import { TOOL_LIMITS, type ToolContext } from './workspace';
 /**
  * `search_files`: the lines of the text files under `path` (the whole workspace by default, or
  * one file) that contain `query` — literally, or as a JavaScript regular expression when
- * `regex` is true; case-sensitive. Skips `.git`, `node_modules`, symbolic links, binary files and
- * files over 1 MiB. At most 200 matches; result: `{ query, matches: [{ path, line, text }],
+ * `regex` is true; case-sensitive. Skips `.git`, `node_modules`, symbolic links, hard-linked
+ * files, binary files and files over 1 MiB. At most 200 matches; result: `{ query, matches: [{ path, line, text }],
  * truncated }`, `line` 1-based and `text` the line cut to 400 characters.
  */
 export async function searchFiles(
@@ -61,7 +62,9 @@ function lineMatcher(query: string, regex: boolean): ((line: string) => boolean)
 /** The lines of a text file without their endings; none for binary, large or unreadable files. */
 async function textLines(absolute: string): Promise<string[]> {
   try {
-    if ((await stat(absolute)).size > TOOL_LIMITS.readFileBytes) return [];
+    const stats = await stat(absolute);
+    // A hard-linked file's other names may be outside the workspace: its content is not shown.
+    if (isHardLinked(stats) || stats.size > TOOL_LIMITS.readFileBytes) return [];
     const bytes = await readFile(absolute);
     if (looksBinary(bytes)) return [];
     return splitLines(bytes.toString('utf8')).map((line) => line.replace(/\r?\n$/, ''));

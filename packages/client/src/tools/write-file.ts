@@ -11,12 +11,13 @@ import type { ToolContext } from './workspace';
 /**
  * `write_file`: creates or overwrites a file with `content` (UTF-8), creating its parent
  * folders. Result: `{ path, bytes, created }`, `created` false when a file was overwritten.
+ * Never writes through a symbolic link at the end of the path, nor into a hard-linked file.
  */
 export async function writeFile(
   context: ToolContext,
   args: ToolArguments['write_file'],
 ): Promise<ToolOutcome> {
-  const file = await resolveInWorkspace(context.root, args.path);
+  const file = await resolveInWorkspace(context.root, args.path, { writes: true });
   if (!file.ok) return toolError(file.message);
   const existing = await statIfExists(file.absolute);
   if (existing?.isDirectory()) {
