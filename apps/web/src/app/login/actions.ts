@@ -3,16 +3,12 @@
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { checkOperatorToken } from '../../server/runtime-client';
+import { safeNext } from '../../server/safe-next';
 import { TOKEN_COOKIE, tokenCookieOptions } from '../../server/token-cookie';
 
 /** What the login form shows after a refused attempt. */
 export interface LoginState {
   readonly error: string | null;
-}
-
-/** Only a path of this dashboard may follow a login (no open redirect). */
-function safeNext(value: FormDataEntryValue | null): string {
-  return typeof value === 'string' && /^\/(?!\/)/.test(value) ? value : '/';
 }
 
 /**

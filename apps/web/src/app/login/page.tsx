@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { safeNext } from '../../server/safe-next';
 import { LoginForm } from './login-form';
 
 type SearchParams = Record<string, string | string[] | undefined>;
@@ -17,7 +18,7 @@ export default async function LoginPage(props: { readonly searchParams: Promise<
       <p className="muted">
         Paste an operator token. The runtime prints a login link with one on its first start.
       </p>
-      <LoginForm token={first(query.token)} next={first(query.next) || '/'} />
+      <LoginForm token={first(query.token)} next={safeNext(first(query.next))} />
     </section>
   );
 }
