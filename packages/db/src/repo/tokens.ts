@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database, Db } from '../client';
 import { newId } from '../ids';
 import type { TokenRole } from '../schema';
-import { apiTokens } from '../schema';
+import { apiTokens, sessions } from '../schema';
 import { iso, isoOrNull } from './dates';
 import { rowsOf } from './raw';
 
@@ -64,12 +64,48 @@ export async function findTokenByHash(db: Db, tokenHash: string): Promise<ApiTok
   return row ? toApiToken(row) : null;
 }
 
-/** Records that a token was used at `now`. */
+/**
+ * Records that a token was used at `now`. Never moves `lastUsedAt` back: replicas write their own
+ * sightings, late or out of order, and the latest wins.
+ */
 export async function touchToken(db: Db, args: { id: string; now: number }): Promise<void> {
+  const at = new Date(args.now);
   await db
     .update(apiTokens)
-    .set({ lastUsedAt: new Date(args.now) })
-    .where(eq(apiTokens.id, args.id));
+    .set({ lastUsedAt: at })
+    .where(
+      and(
+        eq(apiTokens.id, args.id),
+        or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, at)),
+      ),
+    );
+}
+
+/** Those of `ids` that name a revoked token (ids of no stored token are not among them). */
+export async function revokedTokenIds(db: Db, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: apiTokens.id })
+    .from(apiTokens)
+    .where(and(inArray(apiTokens.id, [...ids]), isNotNull(apiTokens.revokedAt)));
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Who owns a session: the id of the token that created it and that token's role (revoked or
+ * not), or null when there is no such session. `role` is null when no stored token owns it (an
+ * owner never recorded, or the bootstrap token, which is not stored).
+ */
+export async function findSessionOwner(
+  db: Db,
+  sessionId: string,
+): Promise<{ tokenId: string | null; role: TokenRole | null } | null> {
+  const [row] = await db
+    .select({ tokenId: sessions.clientId, role: apiTokens.role })
+    .from(sessions)
+    .leftJoin(apiTokens, eq(apiTokens.id, sessions.clientId))
+    .where(eq(sessions.id, sessionId));
+  return row ?? null;
 }
 
 /** Every token, revoked ones included, oldest first, without secrets or hashes. */
