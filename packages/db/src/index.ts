@@ -20,7 +20,14 @@ export * from './repo/event-stream';
 export { latestEventId } from './repo/event-tail';
 export { EVENTS_CHANNEL, readAllEvents, readSessionEvents, subscribeEvents } from './repo/events';
 export type { EventPage } from './repo/events';
-export { claimLease, findExpiredLeases, renewLease } from './repo/leases';
+export {
+  LEASES_CHANNEL,
+  claimLease,
+  findExpiredLeases,
+  releaseLease,
+  renewLease,
+  subscribeLeaseReleases,
+} from './repo/leases';
 export type { Lease } from './repo/leases';
 export { listContextMessages } from './repo/messages';
 export { getPlan } from './repo/plans';

@@ -2,7 +2,13 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Database } from './client';
 import { listDecisions } from './repo/decisions';
-import { claimLease, findExpiredLeases, renewLease } from './repo/leases';
+import {
+  claimLease,
+  findExpiredLeases,
+  releaseLease,
+  renewLease,
+  subscribeLeaseReleases,
+} from './repo/leases';
 import { getSession } from './repo/session-views';
 import { leases, messages } from './schema';
 import { testBackends, useTestDatabase } from './testing/backends';
@@ -90,6 +96,40 @@ describe.each(testBackends(inject('databaseUrl')))('leases on $kind', (backend) 
     expect(await renew({ fence: 2 })).toBe(false);
     expect(await renew({})).toBe(true);
     expect((await leaseOf(t.database, sessionId))?.expiresAt).toEqual(new Date(until));
+  });
+
+  it('are released only by their holder, at their step and fence, and the release is announced', async () => {
+    const { database } = t;
+    const { sessionId, stepId } = await sessionWithStep(database, clock, 'worker-a', 60_000);
+    const announced: (string | null)[] = [];
+    let onHeard = (): void => undefined;
+    const heard = new Promise<void>((resolve) => (onHeard = resolve));
+    const unlisten = await subscribeLeaseReleases(database, (id) => {
+      announced.push(id);
+      if (id === sessionId) onHeard();
+    });
+    const mine = (found: { sessionId: string }[]) => found.filter((l) => l.sessionId === sessionId);
+    const release = (patch: { holder?: string; fence?: number; stepId?: string }) =>
+      releaseLease(database.db, {
+        sessionId,
+        stepId,
+        fence: 1,
+        holder: 'worker-a',
+        now: clock.now,
+        ...patch,
+      });
+    expect(await release({ holder: 'worker-b' })).toBe(false);
+    expect(await release({ fence: 2 })).toBe(false);
+    expect(await release({ stepId: 'step-elsewhere' })).toBe(false);
+    expect(mine(await findExpiredLeases(database.db, { now: clock.now }))).toEqual([]);
+    expect(await release({})).toBe(true);
+    // Expired at once, not a whole lease later.
+    expect(mine(await findExpiredLeases(database.db, { now: clock.now }))).toEqual([
+      { sessionId, stepId, fence: 1, holder: 'worker-a' },
+    ]);
+    await heard;
+    await unlisten();
+    expect(announced.filter((id) => id === sessionId)).toHaveLength(1);
   });
 
   it('that expire are taken over, and the late commit of the old holder is fenced and recorded', async () => {

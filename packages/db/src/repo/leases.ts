@@ -1,5 +1,5 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
-import type { Db } from '../client';
+import type { Database, Db } from '../client';
 import { leases, sessions } from '../schema';
 import { rowsOf } from './raw';
 
@@ -114,4 +114,49 @@ export async function findExpiredLeases(
     )
     .orderBy(leases.expiresAt)
     .limit(args.limit ?? 100);
+}
+
+/**
+ * The NOTIFY channel a released lease announces itself on (payload: the session id), so that
+ * the recovery sweep of every replica sharing the database takes the step over at once instead
+ * of at its next scheduled sweep.
+ */
+export const LEASES_CHANNEL = 'baton_leases';
+
+/**
+ * Gives up a lease its holder still has (same step, fence and holder) by making it expire at
+ * `now`, and announces it on {@link LEASES_CHANNEL}: a replica that shuts down, or has no room
+ * for the step, hands it to recovery elsewhere without the wait of a whole lease. False when the
+ * lease was not (or no longer) the holder's. One statement, so the notification is sent exactly
+ * when the release commits.
+ */
+export async function releaseLease(
+  db: Db,
+  args: { sessionId: string; stepId: string; fence: number; holder: string; now: number },
+): Promise<boolean> {
+  const released = await db.execute<{ session_id: string }>(sql`
+    WITH released AS (
+      UPDATE ${leases}
+         SET ${sql.identifier(leases.expiresAt.name)} =
+             LEAST(${leases.expiresAt}, ${new Date(args.now).toISOString()}::timestamptz)
+       WHERE ${leases.sessionId} = ${args.sessionId}
+         AND ${leases.stepId} = ${args.stepId}
+         AND ${leases.fence} = ${args.fence}::int
+         AND ${leases.holder} = ${args.holder}
+      RETURNING ${leases.sessionId}
+    )
+    SELECT session_id, pg_notify(${LEASES_CHANNEL}, session_id) FROM released`);
+  return rowsOf(released).length === 1;
+}
+
+/**
+ * Calls `onReleased` whenever a lease is released ({@link releaseLease}) in any process sharing
+ * the database, with its session id — or with `null` when notifications may have been lost (the
+ * listening connection came back). Resolves once listening.
+ */
+export function subscribeLeaseReleases(
+  database: Database,
+  onReleased: (sessionId: string | null) => void,
+): Promise<() => Promise<void>> {
+  return database.listen(LEASES_CHANNEL, onReleased, () => onReleased(null));
 }
