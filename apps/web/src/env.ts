@@ -4,20 +4,38 @@ import { z } from 'zod';
 export interface WebEnv {
   /** Where the runtime listens, without a trailing slash; its tRPC API is at `/trpc`. */
   readonly runtimeUrl: string;
+  /**
+   * The largest tRPC request body passed on to the runtime: the runtime's own limit,
+   * `BATON_MAX_RESULT_BYTES × 2 + 64 KiB`, so the dashboard never buffers what it would refuse.
+   */
+  readonly maxRequestBytes: number;
 }
 
 const schema = z.object({
   BATON_RUNTIME_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:4000'),
+  // The same setting, and default, as the runtime's.
+  BATON_MAX_RESULT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
 });
 
-/** Reads and validates the dashboard's env: `BATON_RUNTIME_URL` (default http://127.0.0.1:4000). */
+/**
+ * Reads and validates the dashboard's env: `BATON_RUNTIME_URL` (default http://127.0.0.1:4000)
+ * and `BATON_MAX_RESULT_BYTES` (default 1 MiB, as the runtime's).
+ */
 export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid dashboard settings: ${problems.join('; ')}`);
   }
-  return { runtimeUrl: parsed.data.BATON_RUNTIME_URL.replace(/\/+$/, '') };
+  const e = parsed.data;
+  return {
+    runtimeUrl: e.BATON_RUNTIME_URL.replace(/\/+$/, ''),
+    maxRequestBytes: e.BATON_MAX_RESULT_BYTES * 2 + 64 * 1024,
+  };
 }
 
 /** The settings this server runs with, read once. The only place that touches `process.env`. */
