@@ -16,7 +16,16 @@ describe('event ids', () => {
   });
 
   it('decode nothing but event ids', () => {
-    for (const text of ['', '1-2', 'x'.repeat(41), '00000000000000000009-0000000000000000010a']) {
+    for (const text of [
+      '',
+      '1-2',
+      'x'.repeat(41),
+      '00000000000000000009-0000000000000000010a',
+      // Well-formed, but past the range of a transaction id (xid8) or of a row id.
+      '18446744073709551616-00000000000000000001',
+      '99999999999999999999-00000000000000000001',
+      '00000000000000000009-99999999999999999999',
+    ]) {
       expect(decodeEventId(text)).toBeNull();
     }
   });

@@ -5,6 +5,8 @@
 
 const DIGITS = 20;
 const PATTERN = /^(\d{20})-(\d{20})$/;
+/** The largest transaction id (`xid8` is an unsigned 64-bit integer). */
+const MAX_XID8 = 2n ** 64n - 1n;
 
 /** An event's position in the global stream. */
 export interface EventPosition {
@@ -23,6 +25,7 @@ export function decodeEventId(eventId: string): EventPosition | null {
   const match = PATTERN.exec(eventId);
   if (!match) return null;
   const id = Number(match[2]);
-  if (!Number.isSafeInteger(id)) return null;
-  return { tx: BigInt(match[1] as string).toString(), id };
+  const tx = BigInt(match[1] as string);
+  if (!Number.isSafeInteger(id) || tx > MAX_XID8) return null;
+  return { tx: tx.toString(), id };
 }

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
-import { migrate } from './migrate';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { MIGRATIONS_FOLDER, migrate } from './migrate';
 import { sessions } from './schema';
 import { testBackends, useTestDatabase } from './testing/backends';
 
@@ -32,11 +33,14 @@ async function startMigrator(url: string) {
   };
 }
 
+/** How many migrations are committed (each run from empty applies them all). */
+const committedMigrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length;
+
 describe.each(testBackends(inject('databaseUrl')))('migrations on $kind', (backend) => {
   const t = useTestDatabase(backend, { migrate: false });
 
   it('create every table on an empty database, and a second run is a no-op', async () => {
-    expect(await migrate(t.database)).toBe(1);
+    expect(await migrate(t.database)).toBe(committedMigrations);
     expect(await t.database.db.$count(sessions)).toBe(0);
     const tables = await t.database.db
       .select({ name: sql<string>`table_name` })
@@ -70,7 +74,7 @@ describe.each(testBackends(inject('databaseUrl')))('migrations on $kind', (backe
       const results = await Promise.all(migrators.map((migrator) => migrator.done()));
       for (const result of results) expect(result, result.stderr).toMatchObject({ code: 0 });
       const applied = results.map((result) => result.stdout.match(/applied (\d+)/)?.[1]).sort();
-      expect(applied).toEqual(['0', '1']);
+      expect(applied).toEqual(['0', String(committedMigrations)].sort());
       expect(await fresh.db.$count(sessions)).toBe(0);
     });
 });

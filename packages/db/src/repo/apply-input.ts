@@ -11,7 +11,7 @@ import { transition } from '@baton/domain';
 import type { Database, Db } from '../client';
 import { isUniqueViolation } from '../errors';
 import { committingLocally } from '../local-events';
-import { newId } from '../ids';
+import { newId, sha256Hex } from '../ids';
 import { commitTransition } from './commit';
 import type { ContextCache, ContextRead } from './context-cache';
 import { findMessageIdByIdempotencyKey } from './messages';
@@ -109,6 +109,7 @@ async function applyLocked(tx: Db, args: ApplyInputArgs, contexts: ContextCache)
     now: args.ctx.now,
     config: args.ctx.config,
     newId: args.newId ?? newId,
+    digest: sha256Hex,
   });
   const committed = commitTransition(tx, {
     loaded: state,
@@ -147,8 +148,8 @@ async function applyLocked(tx: Db, args: ApplyInputArgs, contexts: ContextCache)
 }
 
 /**
- * Decides and commits one input, atomically: in one transaction it locks the session row
- * (`SELECT … FOR UPDATE`, the per-session serialization across processes and replicas), loads
+ * Decides and commits one input, atomically: in one transaction it takes the session lock
+ * ({@link lockSession}, the per-session serialization across processes and replicas), loads
  * the working set, runs the domain's `transition`, and writes the result — changed records as
  * compare-and-set, new messages, decisions and events, the lease of any step it starts — then
  * NOTIFYs subscribers at commit. A refused input commits only what the domain recorded for it

@@ -73,11 +73,31 @@ function sessionColumns(session: Session) {
 }
 
 /**
- * Reads a session and locks its row until the transaction ends (`SELECT … FOR UPDATE`): the
- * per-session serialization, valid across processes and replicas. Use inside a transaction.
+ * The advisory-lock namespace of sessions: the first key of `pg_advisory_xact_lock(int, int)`,
+ * a keyspace apart from single-key locks such as the migrations' ("bton").
+ */
+const SESSION_LOCK_NAMESPACE = 0x62746f6e;
+
+/**
+ * Takes the session's lock until the transaction ends, then reads the session: the per-session
+ * serialization, valid across processes and replicas. Use inside a transaction, before it
+ * writes anything.
+ *
+ * The lock is an advisory lock, not `SELECT … FOR UPDATE`: locking a row gives the transaction
+ * its id (xid) before it waits, so of two writers queued on one session the later could hold
+ * the lower xid, and event ids (which lead with the xid) would go down along the session. An
+ * advisory lock assigns none; the xid comes with the first write, after the lock is held, so
+ * each session's writers take xids in the order they hold its lock. The read is a second
+ * statement sent with the lock in the same round trip: PostgreSQL runs it once the lock is
+ * held, so it sees the previous holder's commit.
  */
 export async function lockSession(tx: Db, sessionId: string): Promise<StoredSession | null> {
-  const [row] = await tx.select().from(sessions).where(eq(sessions.id, sessionId)).for('update');
+  const [, [row]] = await Promise.all([
+    tx.execute(
+      sql`SELECT pg_advisory_xact_lock(${SESSION_LOCK_NAMESPACE}::int, hashtext(${sessionId}::text))`,
+    ),
+    tx.select().from(sessions).where(eq(sessions.id, sessionId)),
+  ]);
   return row ? toStoredSession(row) : null;
 }
 
@@ -96,6 +116,11 @@ export async function updateSession(
     now: number;
     /** Wakes the session's followers at commit (it appended events), in the same statement. */
     notify?: boolean;
+    /**
+     * Whether this write is activity of the session (default true): moves `lastActivityAt`. An
+     * input that was refused or changed nothing is not; only its decision events are counted.
+     */
+    activity?: boolean;
   },
 ): Promise<void> {
   const updated = await tx
@@ -103,7 +128,11 @@ export async function updateSession(
     .set({
       ...changedColumns(sessionColumns(args.session), sessionColumns(args.was)),
       lastSeq: args.lastSeq,
-      lastActivityAt: sql`GREATEST(${sessions.lastActivityAt}, ${new Date(args.now).toISOString()}::timestamptz)`,
+      ...(args.activity === false
+        ? {}
+        : {
+            lastActivityAt: sql`GREATEST(${sessions.lastActivityAt}, ${new Date(args.now).toISOString()}::timestamptz)`,
+          }),
     })
     .where(and(eq(sessions.id, args.session.id), eq(sessions.lastSeq, args.readLastSeq)))
     .returning({

@@ -6,10 +6,12 @@ import { sessions } from './sessions';
 
 /**
  * The append-only event log. `seq` is the per-session position (gap-free: assigned under the
- * session's row lock). `id` alone is not a commit-order cursor — a later id can commit before an
+ * session lock). `id` alone is not a commit-order cursor — a later id can commit before an
  * earlier one — so the global stream is ordered by (`tx`, `id`), where `tx` is the writing
  * transaction's id, and only delivers rows whose transaction is below the oldest one still
- * running: nothing can then appear behind a reader's cursor.
+ * running: nothing can then appear behind a reader's cursor. A session's writers get their
+ * `tx` after taking its lock, so (`tx`, `id`) follows `seq` within a session; the trigger
+ * `events_follow_in_commit_order` (migration 0001) refuses an event that would not.
  */
 export const events = pgTable(
   'events',

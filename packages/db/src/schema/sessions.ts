@@ -5,7 +5,7 @@ import { timestamptz } from './columns';
 
 /**
  * One row per session: the domain `Session` record, plus the session's event counter
- * (`last_seq`, advanced under the row lock so `seq` is gap-free) and the time of its last
+ * (`last_seq`, advanced under the session lock so `seq` is gap-free) and the time of its last
  * activity (the sort key of the session list).
  */
 export const sessions = pgTable(
