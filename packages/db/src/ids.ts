@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IdKind } from '@baton/domain';
 
 /** The kinds of id the database makes, the domain's and its own. */
@@ -24,4 +24,9 @@ export function newId(kind: RecordKind): string {
   const time = lastMillis.toString(16).padStart(12, '0');
   const seq = counter.toString(16).padStart(6, '0');
   return `${kind}_${time}${seq}${randomBytes(8).toString('hex')}`;
+}
+
+/** The SHA-256 of a text's UTF-8 bytes, in hex: the domain's `digest` (see TransitionContext). */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

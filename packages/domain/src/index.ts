@@ -10,6 +10,7 @@ export * from './glob';
 export * from './inputs';
 export * from './json';
 export * from './outcome';
+export * from './payload-summary';
 export * from './plan';
 export * from './policy';
 export * from './records';

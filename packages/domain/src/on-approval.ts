@@ -11,6 +11,7 @@ import type { TransitionResult } from './outcome';
 import type { Approval, ToolCall } from './records';
 import type { ApprovalStatus } from './status';
 import { isClientTool, validateToolArguments } from './tools';
+import { summarizePayload } from './payload-summary';
 
 type ApprovalInput = Extract<SessionInput, { type: 'approval_decision' }>;
 
@@ -107,7 +108,9 @@ export function onApprovalDecision(d: Draft, input: ApprovalInput): TransitionRe
     type: input.type,
     approvalId: input.approvalId,
     decision: input.decision,
-    arguments: input.arguments ?? null,
+    // The approval stores accepted arguments; the decision keeps their summary (refused ones too).
+    arguments:
+      input.arguments === undefined ? null : summarizePayload(input.arguments, d.ctx.digest),
     feedback: input.feedback ?? null,
   };
   if (

@@ -5,6 +5,8 @@ import type { TransitionResult } from './outcome';
 import type { ToolOutcome } from './records';
 import type { World } from './testing/world';
 import { createWorld, step } from './testing/world';
+import { testDigest } from './context';
+import { PAYLOAD_PREFIX_CHARS } from './payload-summary';
 
 type EventOf<K extends DomainEvent['type']> = Extract<DomainEvent, { type: K }>;
 function data<K extends DomainEvent['type']>(r: TransitionResult, type: K): EventOf<K>['data'][] {
@@ -150,9 +152,14 @@ describe('a tool result that continues nothing', () => {
     world.apply({ type: 'cancel_run', reason: 'stop', by: 'client' });
     const r = applyUnchanged(world, result(ids[0], 'A'));
     expect(kinds(r)).toEqual(['late_result_recorded']);
-    expect(r.decisions[0]?.input).toMatchObject({
+    const text = JSON.stringify({ type: 'result', value: 'A' });
+    expect(r.decisions[0]?.input).toEqual({
+      type: 'tool_result',
       callId: ids[0],
-      outcome: { type: 'result', value: 'A' },
+      outcomeType: 'result',
+      chars: text.length,
+      digest: testDigest(text),
+      prefix: text,
     });
     expect(r.outcome).toEqual({ ok: true, decision: 'late_result_recorded', duplicate: false });
   });
@@ -176,6 +183,20 @@ describe('a tool result that continues nothing', () => {
     expect(kinds(r)).toEqual(['unknown_call_rejected']);
     expect(r.decisions[0]?.callId).toBe('call-404');
     expect(r.events.map((e) => e.type)).toEqual(['decision']);
+  });
+
+  it('keeps of a refused payload its size, digest and a bounded prefix, never the payload', () => {
+    const { world, ids } = awaiting([read('a')]);
+    world.apply(result(ids[0], 'A'));
+    const big = 'x'.repeat(1_000_000);
+    for (const input of [result(ids[0], big), result('call-404', big)]) {
+      const r = applyUnchanged(world, input);
+      const record = r.decisions[0]?.input as Record<string, unknown>;
+      const text = JSON.stringify({ type: 'result', value: big });
+      expect(record).toMatchObject({ chars: text.length, digest: testDigest(text) });
+      expect(record['prefix']).toBe(text.slice(0, PAYLOAD_PREFIX_CHARS));
+      expect(JSON.stringify(r.events).length).toBeLessThan(2_000);
+    }
   });
 
   it('for a call awaiting approval is a CONFLICT and dispatches nothing', () => {

@@ -5,6 +5,7 @@ import { settleStep } from './coordinator';
 import { resolveCall } from './flow';
 import type { SessionInput } from './inputs';
 import type { JsonValue } from './json';
+import { summarizePayload } from './payload-summary';
 import type { TransitionResult } from './outcome';
 
 /** A client submitted a tool result: decide, record exactly one decision, and carry it out. */
@@ -14,14 +15,19 @@ export function onToolResult(
 ): TransitionResult {
   const verdict = decideToolResult(d.initial, input.callId, input.outcome);
   // A payload the call already holds (accepted, or the same again) is recorded by its size only;
-  // one that changes nothing (conflicting, late, unknown) is kept whole, for audit.
+  // one that changes nothing (conflicting, late, unknown) by its size, digest and a prefix.
   const kept =
     verdict.kind !== 'wait_for_siblings' &&
     verdict.kind !== 'resume_subtask' &&
     verdict.kind !== 'continue_agent' &&
     verdict.kind !== 'duplicate_ignored';
   const record: JsonValue = kept
-    ? { type: input.type, callId: input.callId, outcome: input.outcome }
+    ? {
+        type: input.type,
+        callId: input.callId,
+        outcomeType: input.outcome.type,
+        ...summarizePayload(input.outcome, d.ctx.digest),
+      }
     : {
         type: input.type,
         callId: input.callId,

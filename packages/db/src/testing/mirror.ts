@@ -15,6 +15,7 @@ import {
 } from '@baton/domain';
 import { expect } from 'vitest';
 import type { Database } from '../client';
+import { sha256Hex } from '../ids';
 import { listDecisions } from '../repo/decisions';
 import { readSessionEvents } from '../repo/events';
 import { getSession } from '../repo/session-views';
@@ -52,6 +53,7 @@ export function advanceMirror(mirror: Mirror, input: SessionInput, now: number):
     now,
     config: defaultDomainConfig,
     newId: mirror.newId,
+    digest: sha256Hex,
   });
   mirror.state = result.state;
   mirror.messages.push(...result.messages);

@@ -1,5 +1,5 @@
 import type { DomainConfig, TransitionContext } from '../context';
-import { defaultDomainConfig, sequentialIds } from '../context';
+import { defaultDomainConfig, sequentialIds, testDigest } from '../context';
 import type { DomainEvent } from '../events';
 import type { SessionInput } from '../inputs';
 import type { Effect, TransitionResult } from '../outcome';
@@ -40,7 +40,7 @@ export function createWorld(config: Partial<DomainConfig> = {}): World {
     decisions: [],
     events: [...created.events],
     effects: [],
-    ctx: () => ({ now: world.now, newId, config: fullConfig }),
+    ctx: () => ({ now: world.now, newId, digest: testDigest, config: fullConfig }),
     apply(input) {
       const result = transition(world.state, input, world.ctx());
       world.state = result.state;
