@@ -138,7 +138,7 @@ describe.each(testBackends(inject('databaseUrl')))('applyInput on $kind', (backe
     expect(operator.notFound).toBe(false);
   });
 
-  it('commits a refused input as its decision and nothing else', async () => {
+  it('commits a refused input as its decision and nothing else, not even as activity', async () => {
     const { database } = t;
     const { sessionId, callId } = await sessionAwaitingOneCall(database, clock);
     await apply(database, {
@@ -146,23 +146,34 @@ describe.each(testBackends(inject('databaseUrl')))('applyInput on $kind', (backe
       clock,
       input: { type: 'tool_result', callId, outcome: { type: 'result', value: 'one' } },
     });
-    const before = await getSession(database.db, { sessionId });
-    clock.now += 1000;
-    const refused = await apply(database, {
-      sessionId,
-      clock,
-      input: { type: 'tool_result', callId, outcome: { type: 'result', value: 'two' } },
-    });
-    expect(refused.result.outcome).toMatchObject({ ok: false, code: 'CONFLICT' });
-    expect(refused.events.map((e) => e.type)).toEqual(['decision']);
-    const after = await getSession(database.db, { sessionId });
-    const { lastSeq, lastActivityAt: _a, ...sessionAfter } = after!.session;
-    const { lastSeq: lastSeqBefore, lastActivityAt: _b, ...sessionBefore } = before!.session;
-    expect(sessionAfter).toEqual(sessionBefore);
-    expect(lastSeq).toBe(lastSeqBefore + 1);
-    expect({ ...after, session: null }).toEqual({ ...before, session: null });
-    const logged = await listDecisions(database.db, { sessionId, limit: 1 });
-    expect(logged.items[0]).toMatchObject({ kind: 'conflict_rejected', callId });
+    const refusals: [SessionInput, string, string][] = [
+      [
+        { type: 'tool_result', callId, outcome: { type: 'result', value: 'two' } },
+        'CONFLICT',
+        'conflict_rejected',
+      ],
+      [
+        { type: 'tool_result', callId: 'call_404', outcome: { type: 'result', value: 'x' } },
+        'NOT_FOUND',
+        'unknown_call_rejected',
+      ],
+    ];
+    for (const [input, code, kind] of refusals) {
+      const before = await getSession(database.db, { sessionId });
+      clock.now += 1000;
+      const refused = await apply(database, { sessionId, clock, input });
+      expect(refused.result.outcome).toMatchObject({ ok: false, code });
+      expect(refused.events.map((e) => e.type)).toEqual(['decision']);
+      const after = await getSession(database.db, { sessionId });
+      const { lastSeq, ...sessionAfter } = after!.session;
+      const { lastSeq: lastSeqBefore, ...sessionBefore } = before!.session;
+      // Only the decision's own event moves the counter; lastActivityAt stays where it was.
+      expect(sessionAfter).toEqual(sessionBefore);
+      expect(lastSeq).toBe(lastSeqBefore + 1);
+      expect({ ...after, session: null }).toEqual({ ...before, session: null });
+      const logged = await listDecisions(database.db, { sessionId, limit: 1 });
+      expect(logged.items[0]).toMatchObject({ kind });
+    }
   });
 
   it('leaves nothing behind when its transaction fails halfway through', async () => {

@@ -119,6 +119,10 @@ export async function commitTransition(tx: Db, args: CommitArgs): Promise<Sessio
         lastSeq,
         now: args.now,
         notify: result.events.length > 0,
+        // A refused or repeated input leaves its decision and nothing else (SPEC §7).
+        activity:
+          next.session !== loaded.session ||
+          result.events.some((event) => event.type !== 'decision'),
       }),
     );
   }

@@ -11,7 +11,17 @@ describe('keyset cursors', () => {
   });
 
   it('refuse a cursor they did not make', () => {
-    for (const cursor of ['', 'nope', encodeCursor({ at: 'yesterday', id: 'x' })]) {
+    const crafted = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const cursor of [
+      '',
+      'nope',
+      encodeCursor({ at: 'yesterday', id: 'x' }),
+      // Well-formed, but out of what PostgreSQL can take: a NUL in the id, a year-0 time.
+      crafted(['2024-01-01T00:00:00Z', 'a\u0000b']),
+      crafted(['0000-01-01T00:00:00Z', 'session_1']),
+      crafted(['2024-01-01T00:00:00Z', 'x'.repeat(201)]),
+      crafted(['2024-01-01T00:00:00Z', 'a b']),
+    ]) {
       expect(() => decodeCursor(cursor)).toThrow(InvalidCursorError);
     }
   });

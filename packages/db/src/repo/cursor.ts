@@ -17,7 +17,18 @@ export function encodeCursor(position: KeysetPosition): string {
   return Buffer.from(JSON.stringify([position.at, position.id])).toString('base64url');
 }
 
-const cursorSchema = z.tuple([z.iso.datetime(), z.string().min(1)]);
+/**
+ * What a cursor of ours holds: a time PostgreSQL can compare (years 1 to 9999: a year-0 date is
+ * out of its range) and an id of printable characters (text cannot hold a NUL). Anything else
+ * was crafted, and is refused here rather than by the database as an internal error.
+ */
+const cursorSchema = z.tuple([
+  z.iso.datetime().refine((at) => {
+    const year = new Date(at).getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  }),
+  z.string().regex(/^[\x21-\x7e]{1,200}$/),
+]);
 
 /** The position a cursor names; throws {@link InvalidCursorError} when it is not one of ours. */
 export function decodeCursor(cursor: string): KeysetPosition {
