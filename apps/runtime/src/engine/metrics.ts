@@ -9,9 +9,36 @@ export interface EngineMetrics {
   observeModelStep(agent: AgentName, ms: number, outcome: 'ok' | 'error'): void;
 }
 
+/** How long one count of sessions by run state answers scrapes (a scrape storm: one query). */
+export const DEFAULT_RUNS_TTL_MS = 5_000;
+
+/**
+ * `read`, answered from its last result for `ttlMs`: concurrent calls share one read, and a
+ * failed read is not kept (the next call tries again).
+ */
+export function cachedFor<T>(
+  read: () => Promise<T>,
+  ttlMs: number,
+  now: () => number,
+): () => Promise<T> {
+  let last: { value: Promise<T>; at: number } | null = null;
+  return () => {
+    const time = now();
+    if (last && time - last.at < ttlMs) return last.value;
+    const value = read();
+    const entry = { value, at: time };
+    last = entry;
+    value.catch(() => {
+      if (last === entry) last = null;
+    });
+    return value;
+  };
+}
+
 /**
  * Creates the metrics of one replica. `activeRuns` is read from the database at scrape time,
- * so every replica reports the same, true number.
+ * so every replica reports the same, true number — at most once per `runsTtlMs`, however many
+ * scrapes come (a COUNT over every session is not free).
  */
 export function createEngineMetrics(
   activeRuns: () => Promise<Record<string, number>>,
@@ -19,7 +46,13 @@ export function createEngineMetrics(
     queryCount: () => 0,
     transactionCount: () => 0,
   },
+  options: { runsTtlMs?: number; now?: () => number } = {},
 ): EngineMetrics {
+  const runsByState = cachedFor(
+    activeRuns,
+    options.runsTtlMs ?? DEFAULT_RUNS_TTL_MS,
+    options.now ?? Date.now,
+  );
   const registry = new Registry();
   const decisions = new Counter({
     name: 'baton_decisions_total',
@@ -46,8 +79,9 @@ export function createEngineMetrics(
     labelNames: ['state'],
     registers: [registry],
     async collect() {
+      const counts = await runsByState();
       this.reset();
-      for (const [state, count] of Object.entries(await activeRuns())) this.set({ state }, count);
+      for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
     },
   });
   new Counter({
