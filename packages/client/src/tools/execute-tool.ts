@@ -23,7 +23,10 @@ import { TOOL_LIMITS, type ToolContext, type Workspace } from './workspace';
 
 /** What the caller of `executeTool` may pass besides the call. */
 export interface ExecuteToolOptions {
-  /** Aborting it cancels the call: a running command's process group is killed. */
+  /**
+   * Aborting it cancels the call: a running command's process group is killed, a running
+   * search's worker thread terminated.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -74,6 +77,7 @@ export async function executeTool(
     root,
     commandTimeoutMs: workspace.commandTimeoutMs ?? TOOL_LIMITS.commandTimeoutMs,
     outputLimitBytes: workspace.outputLimitBytes ?? TOOL_LIMITS.outputLimitBytes,
+    searchTimeoutMs: workspace.searchTimeoutMs ?? TOOL_LIMITS.searchTimeoutMs,
     signal: options.signal,
   };
   try {

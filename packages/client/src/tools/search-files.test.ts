@@ -85,4 +85,41 @@ describe('search_files', () => {
     const outcome = await executeTool(ws, 'search_files', { query: 'x', path: 'nope' });
     expect(errorOf(outcome)).toBe('"nope" does not exist.');
   });
+
+  it('refuses a query over 1,000 characters', async () => {
+    const outcome = await executeTool(ws, 'search_files', { query: 'x'.repeat(1001) });
+    expect(errorOf(outcome)).toMatch(/1001 characters long, over search_files' limit of 1000/);
+  });
+});
+
+describe('search_files with a regular expression that backtracks catastrophically', () => {
+  // ^(a+)+$ tries every split of the a's before it fails on the '!': about 10 s for 28 of them.
+  const evil = { query: '^(a+)+$', regex: true, path: 'evil.txt' };
+  beforeEach(async () => {
+    await ws.put('evil.txt', `${'a'.repeat(28)}!\n`);
+  });
+
+  it('is stopped when its time budget runs out, and answers with an error', async () => {
+    const started = performance.now();
+    const outcome = await executeTool({ ...ws, searchTimeoutMs: 200 }, 'search_files', evil);
+    expect(errorOf(outcome)).toMatch(/ran out of its time budget of 200 ms and was stopped/);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it('is stopped when the call is aborted, and answers that it was cancelled', async () => {
+    const started = performance.now();
+    const outcome = await executeTool({ ...ws, searchTimeoutMs: 60_000 }, 'search_files', evil, {
+      // Fires whether the worker has started matching or not; either way the call must end.
+      signal: AbortSignal.timeout(200),
+    });
+    expect(errorOf(outcome)).toMatch(/search_files was cancelled/);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it('leaves ordinary regular expressions on the same line to finish', async () => {
+    const found = resultOf<Found>(
+      await executeTool(ws, 'search_files', { ...evil, query: '^a+!$' }),
+    );
+    expect(found.matches).toEqual([{ path: 'evil.txt', line: 1, text: `${'a'.repeat(28)}!` }]);
+  });
 });

@@ -6,6 +6,8 @@ export interface Workspace {
   readonly commandTimeoutMs?: number;
   /** Bytes kept of each of `execute_command`'s stdout and stderr. Default 64 KiB. */
   readonly outputLimitBytes?: number;
+  /** How long one `search_files` may run in all before it is stopped. Default 5 s. */
+  readonly searchTimeoutMs?: number;
 }
 
 /** The limits the tools apply. */
@@ -22,6 +24,10 @@ export const TOOL_LIMITS = {
   searchMatches: 200,
   /** Characters of a matching line `search_files` quotes. */
   searchLineChars: 400,
+  /** Longest query `search_files` accepts. */
+  searchQueryChars: 1000,
+  /** Default time one `search_files` may run, walking and matching together. */
+  searchTimeoutMs: 5_000,
 } as const;
 
 /** What an executor runs with: the workspace's real root, its limits, and the caller's signal. */
@@ -30,5 +36,6 @@ export interface ToolContext {
   readonly root: string;
   readonly commandTimeoutMs: number;
   readonly outputLimitBytes: number;
+  readonly searchTimeoutMs: number;
   readonly signal: AbortSignal | undefined;
 }
