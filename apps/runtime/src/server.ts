@@ -79,7 +79,17 @@ export async function startRuntime(
         tokens,
         tokenFrom(req.headers.authorization, info.connectionParams),
         settings.bootstrapToken,
+        {
+          subscription: info.type === 'subscription',
+          from: req.socket.remoteAddress ?? 'unknown',
+        },
       );
+      if (auth.token && auth.stored) {
+        // Off the request path, and written at most once a minute per token: never awaited.
+        tokens.noteUse(auth.token.id).catch((error: unknown) => {
+          logger.warn({ err: error, tokenId: auth.token?.id }, 'recording a token use failed');
+        });
+      }
       return {
         database,
         engine,

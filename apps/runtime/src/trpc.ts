@@ -7,8 +7,10 @@ import { ZodError } from 'zod';
 import type { Engine } from './engine/engine';
 import type { EngineMetrics } from './engine/metrics';
 import type { Settings } from './env';
+import type { TokenProblem } from './auth/authenticate';
 import type { RateLimiter } from './auth/rate-limit';
 import type { TokenCache } from './auth/token-cache';
+import type { StreamSlot } from './auth/token-streams';
 
 /** What every procedure can reach: the replica's services and who is calling. */
 export interface Context {
@@ -18,13 +20,13 @@ export interface Context {
   readonly metrics: EngineMetrics;
   readonly logger: Logger;
   readonly rateLimiter: RateLimiter;
-  /** Token lookups; a revocation must `forget` the token here. */
+  /** Token lookups and the tokens' open streams; a revocation must `forget` the token here. */
   readonly tokens: TokenCache;
   readonly version: string;
   /** The caller's token, or null when none (or an invalid one) was given. */
   readonly token: ApiToken | null;
-  /** Set when a token was given but is unknown or revoked. */
-  readonly tokenProblem: string | null;
+  /** Set when a token was given but not accepted (unknown, revoked, in the URL, throttled). */
+  readonly tokenProblem: TokenProblem | null;
 }
 
 const t = initTRPC.context<Context>().create({
@@ -64,6 +66,10 @@ function refusalOf(error: unknown): TRPCError | null {
   return null;
 }
 
+function isAsyncIterable(data: unknown): data is AsyncIterable<unknown> {
+  return typeof data === 'object' && data !== null && Symbol.asyncIterator in data;
+}
+
 /** A subscription's stream whose errors pass {@link refusalOf} on their way to the client. */
 async function* refusingBadInput<T>(stream: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
   try {
@@ -85,10 +91,7 @@ const edge = t.middleware(async ({ next }) => {
     return result;
   }
   const data: unknown = result.data;
-  if (typeof data === 'object' && data !== null && Symbol.asyncIterator in data) {
-    return { ...result, data: refusingBadInput(data as AsyncIterable<unknown>) };
-  }
-  return result;
+  return isAsyncIterable(data) ? { ...result, data: refusingBadInput(data) } : result;
 });
 
 /** No token needed (only `health`). */
@@ -96,15 +99,36 @@ export const publicProcedure = t.procedure.use(edge);
 
 const roleRank = { client: 0, operator: 1, admin: 2 } as const;
 
+/**
+ * A subscription's stream, cut off when its token's streams are ended (a revocation): nothing
+ * more is delivered, and the client reads why as UNAUTHORIZED. Gives its slot back at the end.
+ */
+async function* endingWithToken<T>(
+  stream: AsyncIterable<T>,
+  slot: StreamSlot,
+): AsyncGenerator<T, void, undefined> {
+  try {
+    for await (const item of stream) {
+      if (slot.endedBecause() !== null) break;
+      yield item;
+    }
+    const why = slot.endedBecause();
+    if (why !== null) throw new TRPCError({ code: 'UNAUTHORIZED', message: why });
+  } finally {
+    slot.close();
+  }
+}
+
 function requireRole(minimum: keyof typeof roleRank) {
-  return t.middleware(({ ctx, next }) => {
+  return t.middleware(async ({ ctx, type, signal, next }) => {
     if (!ctx.token) {
-      throw new TRPCError({
-        code: 'UNAUTHORIZED',
-        message:
-          ctx.tokenProblem ??
-          'An API token is required: send "Authorization: Bearer <token>" (create one with `npx baton token create`).',
-      });
+      throw new TRPCError(
+        ctx.tokenProblem ?? {
+          code: 'UNAUTHORIZED',
+          message:
+            'An API token is required: send "Authorization: Bearer <token>" (create one with `npx baton token create`).',
+        },
+      );
     }
     if (roleRank[ctx.token.role] < roleRank[minimum]) {
       throw new TRPCError({
@@ -120,7 +144,25 @@ function requireRole(minimum: keyof typeof roleRank) {
     }
     // A client sees its own sessions only; operators and admins see all.
     const access: Access = { clientId: ctx.token.role === 'client' ? ctx.token.id : null };
-    return next({ ctx: { ...ctx, token: ctx.token, access } });
+    const authed = { ...ctx, token: ctx.token, access };
+    if (type !== 'subscription') return next({ ctx: { ...authed, streamSignal: signal } });
+    // A stream holds a slot of its token while it runs, and follows `streamSignal`, which
+    // aborts when the token is revoked (on any replica) as well as when the client leaves.
+    const slot = ctx.tokens.streams.open(ctx.token.id, signal);
+    if (!slot) {
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: `Too many event streams open for this token (at most ${ctx.tokens.streams.max} per runtime replica): close one before opening another.`,
+      });
+    }
+    const result = await next({
+      ctx: { ...authed, streamSignal: slot.signal },
+    });
+    if (result.ok && isAsyncIterable(result.data)) {
+      return { ...result, data: endingWithToken(result.data, slot) };
+    }
+    slot.close();
+    return result;
   });
 }
 

@@ -8,25 +8,47 @@ import {
   subscribeTokenRevocations,
 } from '@baton/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRateLimiter } from './rate-limit';
 import type { TokenCache } from './token-cache';
 import { openTokenCache } from './token-cache';
+import { REVOKED_MESSAGE } from './token-streams';
 
 let database: Database;
 let clock = 1_000;
 /** A cache that hears no notifications: what it answers after a revocation came from memory. */
 let deafCache: TokenCache;
 let cache: TokenCache;
+/** Tells the deaf cache opened last that its listening connection came back (notifications lost). */
+let reconnect: () => void = () => undefined;
+const opened: TokenCache[] = [];
+
+/** A database whose notifications never arrive, but whose reconnections can be staged. */
+function deafDatabase(): Database {
+  return {
+    ...database,
+    listen: (_channel, _onPayload, onReconnect) => {
+      reconnect = onReconnect ?? (() => undefined);
+      return Promise.resolve(() => Promise.resolve());
+    },
+  };
+}
+
+/** Another deaf cache on the shared clock, with `options`. */
+async function deafCacheWith(options: Parameters<typeof openTokenCache>[1]): Promise<TokenCache> {
+  const made = await openTokenCache(deafDatabase(), { now: () => clock, ...options });
+  opened.push(made);
+  return made;
+}
 
 beforeAll(async () => {
   database = await openDatabase({ dataDir: 'memory://' });
   await migrate(database);
-  const deaf: Database = { ...database, listen: () => Promise.resolve(() => Promise.resolve()) };
-  deafCache = await openTokenCache(deaf, { ttlMs: 5_000, now: () => clock });
+  deafCache = await deafCacheWith({ ttlMs: 5_000, unknownTtlMs: 1_000 });
   cache = await openTokenCache(database);
+  opened.push(cache);
 });
 afterAll(async () => {
-  await deafCache.close();
-  await cache.close();
+  for (const made of opened) await made.close();
   await database.close();
 });
 
@@ -48,49 +70,124 @@ async function revokeAndHear(id: string): Promise<void> {
   await unsubscribe();
 }
 
+/** Resolves when `signal` aborts. */
+const aborted = (signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve) => {
+    if (!signal || signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+
+/** The queries `run` caused. */
+async function queriesOf(run: () => Promise<unknown>): Promise<number> {
+  const before = database.queryCount();
+  await run();
+  return database.queryCount() - before;
+}
+
 describe('openTokenCache', () => {
   it('answers a known token from memory until its TTL runs out', async () => {
     const { id, token } = await newToken('cached');
-    expect(await deafCache.find(hashToken(token))).toMatchObject({ id });
+    expect(await deafCache.find(hashToken(token))).toMatchObject({ token: { id } });
     await revoke(id);
-    expect(await deafCache.find(hashToken(token))).toMatchObject({ id });
+    expect(await deafCache.find(hashToken(token))).toMatchObject({ token: { id } });
     clock += 5_001;
-    expect(await deafCache.find(hashToken(token))).toBeNull();
+    expect(await deafCache.find(hashToken(token))).toEqual({ status: 'unknown' });
   });
 
   it('forgets a token revoked anywhere as soon as the notification arrives', async () => {
     const { id, token } = await newToken('revoked elsewhere');
-    expect(await cache.find(hashToken(token))).toMatchObject({ id });
+    expect(await cache.find(hashToken(token))).toMatchObject({ status: 'found', token: { id } });
     await revokeAndHear(id);
-    expect(await cache.find(hashToken(token))).toBeNull();
+    expect(await cache.find(hashToken(token))).toEqual({ status: 'unknown' });
   });
 
   it('forgets a token at once when told', async () => {
     const { id, token } = await newToken('forgotten');
-    expect(await deafCache.find(hashToken(token))).toMatchObject({ id });
+    expect(await deafCache.find(hashToken(token))).toMatchObject({ token: { id } });
     await revoke(id);
     deafCache.forget(id);
-    expect(await deafCache.find(hashToken(token))).toBeNull();
+    expect(await deafCache.find(hashToken(token))).toEqual({ status: 'unknown' });
   });
 
-  it('does not remember unknown tokens, so one created later is found', async () => {
-    expect(await deafCache.find(hashToken('baton_not_yet'))).toBeNull();
+  it('answers a hash that matched no token from memory briefly, then asks again', async () => {
+    const hash = hashToken('baton_not_yet');
+    expect(await queriesOf(() => deafCache.find(hash))).toBe(1);
+    expect(await queriesOf(() => deafCache.find(hash))).toBe(0);
     const again = await createToken(database.db, {
       name: 'later',
       role: 'operator',
       now: Date.now(),
       token: 'baton_not_yet',
     });
-    expect(await deafCache.find(hashToken('baton_not_yet'))).toMatchObject({ id: again.id });
+    clock += 1_000;
+    expect(await deafCache.find(hash)).toMatchObject({ token: { id: again.id } });
+  });
+
+  it('remembers a bounded number of unknown hashes, forgetting the oldest first', async () => {
+    const small = await deafCacheWith({ maxUnknown: 2 });
+    for (const guess of ['one', 'two', 'three']) await small.find(hashToken(guess));
+    expect(await queriesOf(() => small.find(hashToken('three')))).toBe(0);
+    expect(await queriesOf(() => small.find(hashToken('one')))).toBe(1);
+  });
+
+  it('refuses an address after too many failed lookups without asking, and no other address', async () => {
+    const strict = await deafCacheWith({
+      failedLookups: createRateLimiter(2, { now: () => clock }),
+    });
+    const { token } = await newToken('good, from the same address');
+    await strict.find(hashToken('guess 1'), '10.0.0.1');
+    await strict.find(hashToken('guess 2'), '10.0.0.1');
+    expect(
+      await queriesOf(async () => {
+        expect(await strict.find(hashToken('guess 3'), '10.0.0.1')).toEqual({
+          status: 'throttled',
+        });
+        // A token not yet in memory would need a query too: refused alike, until the budget refills.
+        expect(await strict.find(hashToken(token), '10.0.0.1')).toEqual({ status: 'throttled' });
+      }),
+    ).toBe(0);
+    expect(await strict.find(hashToken('guess 3'), '10.0.0.2')).toEqual({ status: 'unknown' });
+    clock += 30_000;
+    expect(await strict.find(hashToken(token), '10.0.0.1')).toMatchObject({ status: 'found' });
   });
 
   it('shares one lookup between concurrent requests and caches nothing it read before a revocation', async () => {
     const { id, token } = await newToken('racing');
-    const [first, second] = [deafCache.find(hashToken(token)), deafCache.find(hashToken(token))];
-    expect(first).toBe(second);
-    deafCache.forget(id); // a revocation lands while the lookup is in flight
-    await revoke(id);
-    expect(await first).toMatchObject({ id });
-    expect(await deafCache.find(hashToken(token))).toBeNull();
+    let first!: Promise<unknown>;
+    const queries = await queriesOf(async () => {
+      first = deafCache.find(hashToken(token));
+      const second = deafCache.find(hashToken(token));
+      deafCache.forget(id); // a revocation lands while the lookup is in flight
+      await revoke(id);
+      expect(await second).toMatchObject({ token: { id } });
+    });
+    expect(await first).toMatchObject({ token: { id } });
+    expect(queries).toBe(2); // one lookup, one revocation
+    expect(await deafCache.find(hashToken(token))).toEqual({ status: 'unknown' });
+  });
+
+  it('ends the open streams of a token revoked on another replica when the notification arrives', async () => {
+    const { id } = await newToken('streaming');
+    const other = await newToken('streaming, not revoked');
+    const slot = cache.streams.open(id);
+    const untouched = cache.streams.open(other.id);
+    await revokeAndHear(id);
+    expect(slot?.signal.aborted).toBe(true);
+    expect(slot?.endedBecause()).toBe(REVOKED_MESSAGE);
+    expect(untouched?.signal.aborted).toBe(false);
+    untouched?.close();
+  });
+
+  it('after lost notifications, ends the streams of the tokens revoked meanwhile, and only those', async () => {
+    const deaf = await deafCacheWith({});
+    const revoked = await newToken('revoked while nobody listened');
+    const live = await newToken('still live');
+    const [gone, kept] = [deaf.streams.open(revoked.id), deaf.streams.open(live.id)];
+    await revoke(revoked.id);
+    reconnect();
+    await aborted(gone?.signal);
+    expect(gone?.endedBecause()).toBe(REVOKED_MESSAGE);
+    expect(kept?.signal.aborted).toBe(false);
+    kept?.close();
   });
 });

@@ -3,6 +3,7 @@ import { createSession, migrate, openDatabase } from '@baton/db';
 import type { SessionEvent } from '@baton/domain';
 import { isTrackedEnvelope } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenStreams } from '../auth/token-streams';
 import type { Context } from '../trpc';
 import { router } from '../trpc';
 import { eventsRouter } from './events';
@@ -34,6 +35,7 @@ function caller(signal: AbortSignal, onListening: () => void) {
     token: operator,
     tokenProblem: null,
     rateLimiter: { allow: () => true },
+    tokens: { streams: createTokenStreams() },
   } as unknown as Context;
   return router({ events: eventsRouter }).createCaller(ctx, { signal }).events;
 }

@@ -16,12 +16,13 @@ export const eventsRouter = router({
         })
         .default({ from: 'start' }),
     )
-    .subscription(async function* ({ ctx, input, signal }) {
+    .subscription(async function* ({ ctx, input }) {
       const afterId =
         input.lastEventId ?? (input.from === 'now' ? await latestEventId(ctx.database.db) : null);
       for await (const event of followEvents(ctx.database, {
         afterId,
-        ...(signal ? { signal } : {}),
+        // Ends on a revocation of the token as well as when the client leaves.
+        ...(ctx.streamSignal ? { signal: ctx.streamSignal } : {}),
       })) {
         yield tracked(event.id, event);
       }

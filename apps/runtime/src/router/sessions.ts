@@ -55,7 +55,7 @@ export const sessionsRouter = router({
 
   events: clientProcedure
     .input(z.strictObject({ sessionId: id, lastEventId: text(100).nullish() }))
-    .subscription(async function* ({ ctx, input, signal }) {
+    .subscription(async function* ({ ctx, input }) {
       const visible = await isSessionVisible(ctx.database.db, {
         sessionId: input.sessionId,
         access: ctx.access,
@@ -64,7 +64,8 @@ export const sessionsRouter = router({
       for await (const event of followEvents(ctx.database, {
         sessionId: input.sessionId,
         afterId: input.lastEventId ?? null,
-        ...(signal ? { signal } : {}),
+        // Ends on a revocation of the token as well as when the client leaves.
+        ...(ctx.streamSignal ? { signal: ctx.streamSignal } : {}),
       })) {
         yield tracked(event.id, event);
       }
