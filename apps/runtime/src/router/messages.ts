@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { clientProcedure, notFound, router, unlessRefused } from '../trpc';
 import { agentName, id, text } from './inputs';
+import { assertMayWrite } from './session-writer';
 
 /** `messages.send`: a user message starts a run; it returns once stored, work goes on. */
 export const messagesRouter = router({
@@ -22,6 +23,7 @@ export const messagesRouter = router({
           message: `content: a message may have at most ${max} characters.`,
         });
       }
+      await assertMayWrite(ctx, input.sessionId);
       const applied = await ctx.engine.apply(
         input.sessionId,
         {

@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { clientProcedure, notFound, router, unlessRefused } from '../trpc';
 import { id, jsonValue, text } from './inputs';
+import { assertMayWrite } from './session-writer';
 
 /** `toolResults.submit`: the client hands back what a tool produced. */
 export const toolResultsRouter = router({
@@ -32,6 +33,7 @@ export const toolResultsRouter = router({
           message: `result: ${bytes} bytes is over the limit of ${max} (BATON_MAX_RESULT_BYTES); truncate it.`,
         });
       }
+      await assertMayWrite(ctx, input.sessionId);
       const applied = await ctx.engine.apply(
         input.sessionId,
         { type: 'tool_result', callId: input.callId, outcome },
