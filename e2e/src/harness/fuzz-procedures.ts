@@ -54,8 +54,35 @@ const limit = fc.oneof(
   fc.integer({ min: -5, max: 300 }),
   fc.constantFrom(0, 1, 200, 201, 1.5, Number.MAX_SAFE_INTEGER),
 );
+/**
+ * A cursor in our own format (base64url JSON `[time, id]`) holding what PostgreSQL cannot take
+ * or what no page ends with: hostile ids (a NUL, control characters), times out of range (year
+ * 0, year 10000, the epoch's far side), wrong shapes.
+ */
+const craftedCursor = fc
+  .tuple(
+    fc.oneof(
+      fc.constantFrom(
+        '0000-01-01T00:00:00Z',
+        '0001-01-01T00:00:00Z',
+        '9999-12-31T23:59:59.999Z',
+        '-000001-01-01T00:00:00Z',
+        '+275760-09-13T00:00:00.000Z',
+        '2024-02-30T00:00:00Z',
+      ),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+    ),
+    fc.oneof(nastyString, fc.constantFrom('a\u0000b', 'session_1', '', ' ')),
+  )
+  .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url'));
 const cursor = (w: FuzzWorld) =>
-  fc.oneof(fc.constantFrom(...w.cursors), nastyString, aroundLimit(500), fc.constant(null));
+  fc.oneof(
+    fc.constantFrom(...w.cursors),
+    craftedCursor,
+    nastyString,
+    aroundLimit(500),
+    fc.constant(null),
+  );
 const direction = oneOf(['forward', 'backward']);
 
 /** Every id the world knows, of any kind: an id of the wrong kind is a classic confusion. */
@@ -97,7 +124,16 @@ const lastEventId = (w: FuzzWorld) =>
       '00000000000000000000-00000000000000000000',
       '00000000000000000001-00000000000000000001',
       '00000000000000000000-99999999999999999999',
+      // Past the range of a transaction id (xid8: 2^64 - 1).
+      '18446744073709551616-00000000000000000001',
+      '99999999999999999999-00000000000000000001',
     ),
+    fc
+      .tuple(
+        fc.bigInt({ min: 0n, max: 10n ** 20n - 1n }),
+        fc.bigInt({ min: 0n, max: 10n ** 20n - 1n }),
+      )
+      .map(([tx, id]) => `${tx.toString().padStart(20, '0')}-${id.toString().padStart(20, '0')}`),
     nastyString,
     aroundLimit(100),
     fc.constant(null),

@@ -9,6 +9,7 @@ import { driveThrough, retryAtOnce, untilAnswered } from '../harness/chaos-drive
 import type { PlanCheck } from '../harness/chaos-plans';
 import { checkPlanSession, runToTheEnd } from '../harness/chaos-plans';
 import { exitedProcesses, replayCommand, runtimeWarnings } from '../harness/chaos-report';
+import { deliveryOrderProblems } from '../harness/delivery-order';
 import { stallWatch } from '../harness/chaos-schedule';
 import type { RuntimeProcess } from '../harness/runtime-process';
 import type { Scenario } from '../harness/scenario';
@@ -18,6 +19,7 @@ import { seededRandom } from '../harness/seeded-random';
 import {
   SOUND,
   WAIT_MS,
+  allEvents,
   auditOnce,
   eventsOf,
   followStream,
@@ -112,6 +114,10 @@ describe.each(shared)(`${size.replicas} replicas on $kind`, ({ databaseUrl: url 
       onTestFailed(report('duplicate storm'));
       sent = replicas.map(() => 0);
       const tokens = await clientTokens(size.stormSessions, 'storm client');
+      // The operator's global feed, on the first replica; it drops midway and resumes on another.
+      const operatorOn = (replica: RuntimeProcess) =>
+        createBatonClient({ url: replica.url, token: scenario.tokens.operator });
+      const feed = followStream(allEvents(operatorOn(replicas[0]!)));
       const sessions = await Promise.all(
         tokens.map(async (token, i) => {
           const session = await anyReplica(random, token).sessions.create.mutate({
@@ -142,8 +148,12 @@ describe.each(shared)(`${size.replicas} replicas on $kind`, ({ databaseUrl: url 
         ),
       );
       const lost = new Map<string, number>();
+      let submitted = 0;
       const answered = await Promise.all(
         submissions.map(async ({ token, sessionId, callId }) => {
+          if (++submitted === Math.floor(submissions.length / 2)) {
+            feed.resume(allEvents(operatorOn(replicas[replicas.length - 1]!)));
+          }
           const answer = await untilAnswered(
             () => ({ client: anyReplica(random, token), afterFailure: retryAtOnce }),
             (client) =>
@@ -216,8 +226,28 @@ describe.each(shared)(`${size.replicas} replicas on $kind`, ({ databaseUrl: url 
         if (resolved !== READS.length) found.push(`${resolved} calls resolved`);
         const audit = auditOnce(details, s.stream.events);
         if (JSON.stringify(audit) !== JSON.stringify(SOUND)) found.push(JSON.stringify(audit));
+        found.push(...deliveryOrderProblems(s.stream.events).map((p) => `sessions.events: ${p}`));
         problems.push(...found.map((p) => `${s.sessionId}: ${p}`));
       }
+      // The global feed, across its resumption on another replica: every storm session's events
+      // exactly once, each session's in seq order, ids increasing throughout.
+      const stormIds = new Set(sessions.map((s) => s.sessionId));
+      const lastSeqs = await Promise.all(
+        sessions.map(
+          async (s) =>
+            (await anyReplica(random, s.token).sessions.get.query({ sessionId: s.sessionId }))
+              .session.lastSeq,
+        ),
+      );
+      const stormEvents = () => feed.events.filter((e) => stormIds.has(e.sessionId));
+      await feed.waitFor(
+        () => stormEvents().length >= lastSeqs.reduce((n, seq) => n + seq, 0),
+        "every storm session's events on the global feed",
+      );
+      feed.close();
+      problems.push(...deliveryOrderProblems(feed.events).map((p) => `events.all: ${p}`));
+      if (feed.segments.length !== 2 || feed.segments.some((segment) => segment.length === 0))
+        problems.push(`events.all was not resumed mid-storm (${feed.segments.length} segments)`);
       console.info(
         `duplicate storm over ${size.replicas} replicas: ${JSON.stringify({
           seed: proof.seed,
