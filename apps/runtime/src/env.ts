@@ -26,6 +26,7 @@ const envSchema = z.object({
   BATON_MODEL_BASE_URL: z.string().url().optional(),
   BATON_MODEL_API_KEY: z.string().optional(),
   BATON_MODEL_CONCURRENCY: positiveInt.default(16),
+  BATON_MODEL_QUEUE: z.coerce.number().int().min(0).optional(),
   BATON_MODEL_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   BATON_PLAN_APPROVAL: z.enum(['required', 'auto']).default('required'),
   BATON_MAX_STEPS: positiveInt.default(25),
@@ -58,6 +59,8 @@ export interface Settings {
     readonly compatibleBaseUrl?: string;
     readonly compatibleApiKey?: string;
     readonly concurrency: number;
+    /** Steps that may wait for one of the `concurrency` slots; beyond, a step goes elsewhere. */
+    readonly queue: number;
     readonly retries: number;
   };
   readonly domain: DomainConfig;
@@ -111,6 +114,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       ...(e.BATON_MODEL_BASE_URL ? { compatibleBaseUrl: e.BATON_MODEL_BASE_URL } : {}),
       ...(e.BATON_MODEL_API_KEY ? { compatibleApiKey: e.BATON_MODEL_API_KEY } : {}),
       concurrency: e.BATON_MODEL_CONCURRENCY,
+      queue: e.BATON_MODEL_QUEUE ?? 10 * e.BATON_MODEL_CONCURRENCY,
       retries: e.BATON_MODEL_RETRIES,
     },
     domain: {

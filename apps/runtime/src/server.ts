@@ -55,11 +55,11 @@ export async function startRuntime(
     leaseMs: settings.leaseMs,
     holder,
     runModelStep: overrides.runModelStep ?? createModelStepRunner(settings.models),
-    limiter: createLimiter(settings.models.concurrency),
+    limiter: createLimiter(settings.models.concurrency, settings.models.queue),
     logger,
     metrics,
   });
-  const recovery = startRecovery({
+  const recovery = await startRecovery({
     database,
     engine,
     intervalMs: Math.max(50, Math.floor(settings.leaseMs / 2)),

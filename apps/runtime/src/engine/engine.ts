@@ -1,5 +1,5 @@
 import type { Access, AppliedInput, Database, SessionNotFound } from '@baton/db';
-import { applyInput } from '@baton/db';
+import { applyInput, releaseLease } from '@baton/db';
 import type { DomainConfig, Effect, SessionInput } from '@baton/domain';
 import type { Logger } from 'pino';
 import type { Limiter } from './limiter';
@@ -42,8 +42,15 @@ export interface Engine {
   readonly stepsInFlight: number;
   /** Whether this replica is running the step now (its lease may be late, but it is alive). */
   isRunning(stepId: string): boolean;
-  /** Stops taking work, aborts the steps in flight (their leases let another replica resume them). */
-  close(): Promise<void>;
+  /** Whether a step started now would run here: not closing, and the model-step line not full. */
+  readonly hasRoom: boolean;
+  /**
+   * Stops taking work: a step started from now on (by a request still in flight) has its lease
+   * released at once, for another replica. Steps in flight get `graceMs` to finish; then they
+   * are aborted, and each releases its lease, so recovery elsewhere resumes it without waiting
+   * for the lease to run out.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Creates the engine of one replica. */
@@ -58,7 +65,17 @@ export function createEngine(deps: EngineDeps): Engine {
       controllers.get(effect.stepId)?.abort(new Error(effect.reason));
       return;
     }
-    if (closed) return; // the lease expires and another replica (or the next start) resumes it
+    if (closed) {
+      // Shutting down: the step's lease, written by the commit that started it, is released so
+      // that another replica (or the next start) resumes it at once.
+      const lease = { sessionId, stepId: effect.stepId, fence: effect.fence, holder: deps.holder };
+      const release = releaseLease(deps.database.db, { ...lease, now: now() })
+        .then(() => deps.logger.info(lease, 'shutting down: step left to another replica'))
+        .catch((error: unknown) => deps.logger.warn({ err: error, ...lease }, 'lease not released'))
+        .finally(() => running.delete(release));
+      running.add(release);
+      return;
+    }
     // applyInput reads the context of every step it starts, in the transaction that starts it.
     const context = applied.contexts.get(effect.stepId);
     if (!context) throw new Error(`no context was read for step ${effect.stepId}`);
@@ -106,11 +123,31 @@ export function createEngine(deps: EngineDeps): Engine {
       return controllers.size;
     },
     isRunning: (stepId) => controllers.has(stepId),
-    async close() {
+    get hasRoom() {
+      return !closed && !deps.limiter.full;
+    },
+    async close(graceMs = 0) {
       closed = true;
+      await settledWithin(running, graceMs);
       for (const controller of controllers.values()) controller.abort(new Error('shutting down'));
-      await Promise.allSettled([...running]);
+      // Aborted steps end by releasing their leases; wait for that too.
+      while (running.size > 0) await Promise.allSettled([...running]);
     },
   };
   return engine;
+}
+
+/** Resolves once every task of `tasks` (which may grow meanwhile) has settled, or after `ms`. */
+async function settledWithin(tasks: ReadonlySet<Promise<void>>, ms: number): Promise<void> {
+  if (ms <= 0 || tasks.size === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, ms, 'timeout')));
+  try {
+    while (tasks.size > 0) {
+      const settled = Promise.allSettled([...tasks]).then(() => 'settled' as const);
+      if ((await Promise.race([settled, timeout])) === 'timeout') return;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }

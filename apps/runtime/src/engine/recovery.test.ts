@@ -1,11 +1,11 @@
 import type { AppliedInput, Database, SessionNotFound } from '@baton/db';
-import { applyInput, createSession, migrate, openDatabase } from '@baton/db';
+import { applyInput, createSession, migrate, openDatabase, releaseLease } from '@baton/db';
 import type { SessionInput } from '@baton/domain';
 import { defaultDomainConfig } from '@baton/domain';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from './engine';
-import { sweepOnce } from './recovery';
+import { startRecovery, sweepOnce } from './recovery';
 
 let database: Database;
 const logger = pino({ level: 'silent' });
@@ -20,6 +20,7 @@ afterAll(() => database.close());
 /** A session whose step, started by `holder`, has a lease that ran out at `now`. */
 async function stepWithExpiredLease(
   holder: string,
+  leaseMs = 1_000,
 ): Promise<{ sessionId: string; stepId: string }> {
   const { session } = await createSession(database, { ctx: { now: now - 10_000 } });
   const applied = await applyInput(database, {
@@ -27,7 +28,7 @@ async function stepWithExpiredLease(
     input: { type: 'user_message', text: 'hello' },
     ctx: { now: now - 10_000, config: defaultDomainConfig },
     holder,
-    leaseMs: 1_000,
+    leaseMs,
   });
   if (applied.notFound) throw new Error('no session');
   const run = applied.result.state.session.run;
@@ -36,7 +37,7 @@ async function stepWithExpiredLease(
 }
 
 /** An engine that runs `running` and records what it is asked to apply. */
-function engineRunning(running: ReadonlySet<string>) {
+function engineRunning(running: ReadonlySet<string>, hasRoom = true) {
   const applied: { sessionId: string; input: SessionInput }[] = [];
   const engine: Engine = {
     apply(sessionId, input): Promise<AppliedInput | SessionNotFound> {
@@ -45,6 +46,7 @@ function engineRunning(running: ReadonlySet<string>) {
     },
     stepsInFlight: running.size,
     isRunning: (stepId) => running.has(stepId),
+    hasRoom,
     close: () => Promise.resolve(),
   };
   return { engine, applied };
@@ -66,5 +68,43 @@ describe('sweepOnce', () => {
     const { engine, applied } = engineRunning(new Set([step.stepId]));
     await sweepOnce(database, engine, now, logger);
     expect(applied.map((a) => a.sessionId)).not.toContain(step.sessionId);
+  });
+
+  it('takes no step over while this replica has no room for it (its model-step line is full)', async () => {
+    const step = await stepWithExpiredLease('replica-gone-too');
+    const { engine, applied } = engineRunning(new Set(), false);
+    await sweepOnce(database, engine, now, logger);
+    expect(applied.map((a) => a.sessionId)).not.toContain(step.sessionId);
+  });
+});
+
+describe('startRecovery', () => {
+  it('takes a released lease over at once, not at its next scheduled sweep', async () => {
+    // Started 10 s before `now` with a lease of a minute: not due for another 50 s.
+    const step = await stepWithExpiredLease('replica-leaving', 60_000);
+    let taken = (): void => undefined;
+    const takenOver = new Promise<void>((resolve) => (taken = resolve));
+    const { engine } = engineRunning(new Set());
+    const fake: Engine = {
+      ...engine,
+      apply(sessionId, input) {
+        if (sessionId === step.sessionId && input.type === 'lease_expired') taken();
+        return engine.apply(sessionId, input);
+      },
+    };
+    const recovery = await startRecovery({
+      database,
+      engine: fake,
+      intervalMs: 3_600_000,
+      now: () => now,
+      logger,
+    });
+    try {
+      const lease = { ...step, fence: 1, holder: 'replica-leaving', now };
+      expect(await releaseLease(database.db, lease)).toBe(true);
+      await takenOver;
+    } finally {
+      await recovery.stop();
+    }
   });
 });

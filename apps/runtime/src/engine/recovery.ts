@@ -1,5 +1,5 @@
 import type { Database } from '@baton/db';
-import { findExpiredApprovals, findExpiredLeases } from '@baton/db';
+import { findExpiredApprovals, findExpiredLeases, subscribeLeaseReleases } from '@baton/db';
 import type { Logger } from 'pino';
 import type { Engine } from './engine';
 
@@ -14,8 +14,10 @@ export interface SweepReport {
  * (`lease_expired` → `lease_recovered`, the step runs again here under a new fence), and every
  * approval past its deadline is expired. A lease of a step this replica is itself still running
  * is left alone: its holder is alive, only late to renew (a stalled event loop, a slow
- * database), and taking the step over would run the model twice for it. Safe on any number of replicas at once: each input is
- * decided under the session's lock, so a second replica's attempt is refused as stale.
+ * database), and taking the step over would run the model twice for it. A replica with no room
+ * for more steps (closing, or its model-step line full) takes none over: it would only hand them
+ * back. Safe on any number of replicas at once: each input is decided under the session's lock,
+ * so a second replica's attempt is refused as stale.
  */
 export async function sweepOnce(
   database: Database,
@@ -25,6 +27,7 @@ export async function sweepOnce(
 ): Promise<SweepReport> {
   let leasesRecovered = 0;
   for (const lease of await findExpiredLeases(database.db, { now })) {
+    if (!engine.hasRoom) break;
     if (engine.isRunning(lease.stepId)) {
       logger.warn(
         { sessionId: lease.sessionId, stepId: lease.stepId },
@@ -56,29 +59,46 @@ export async function sweepOnce(
   return { leasesRecovered, approvalsExpired };
 }
 
-/** Sweeps now and then every `intervalMs` until stopped; a failed sweep is logged and retried. */
-export function startRecovery(args: {
+/**
+ * Sweeps now, then every `intervalMs`, and at once whenever a lease is released anywhere (a
+ * replica shutting down or without room hands its steps over) — until stopped. A failed sweep is
+ * logged and retried. Resolves once listening for releases.
+ */
+export async function startRecovery(args: {
   database: Database;
   engine: Engine;
   intervalMs: number;
   now: () => number;
   logger: Logger;
-}): { stop(): Promise<void> } {
+}): Promise<{ stop(): Promise<void> }> {
   let stopped = false;
+  let sweeping = false;
+  /** A release was announced while a sweep ran: sweep again right after it. */
+  let again = false;
   let current: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
   const tick = (): void => {
     if (stopped) return;
+    clearTimeout(timer);
+    sweeping = true;
+    again = false;
     current = sweepOnce(args.database, args.engine, args.now(), args.logger)
       .catch((error: unknown) => args.logger.error({ err: error }, 'recovery sweep failed'))
       .finally(() => {
-        if (!stopped) timer = setTimeout(tick, args.intervalMs);
+        sweeping = false;
+        if (!stopped) timer = setTimeout(tick, again ? 0 : args.intervalMs);
       });
   };
-  let timer: NodeJS.Timeout = setTimeout(tick, 0);
+  const unlisten = await subscribeLeaseReleases(args.database, () => {
+    if (sweeping) again = true;
+    else tick();
+  });
+  timer = setTimeout(tick, 0);
   return {
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      await unlisten();
       await current;
     },
   };
