@@ -9,23 +9,27 @@ export interface BootstrapTokens {
 
 /**
  * On a first start (no token in the database) creates an operator token and a client token and
- * returns their secrets, to be printed once; afterwards returns null. Two replicas starting at
- * once on an empty database may both create a pair; each prints its own, and all are valid.
+ * hands their secrets to `show`, which prints them; returns whether it made them. The tokens are
+ * stored in the transaction that made them, committed only once `show` has resolved: a start that
+ * dies before they were shown leaves no token behind, so the next start makes and shows new ones
+ * instead of none. (Should the commit fail after the printing, the printed tokens do not work and
+ * the start fails saying so; again the next start makes new ones.) Two replicas starting at once
+ * on an empty database may both make a pair; each shows its own, and all are valid.
  */
 export async function bootstrapTokens(
   database: Database,
   now: number,
-): Promise<BootstrapTokens | null> {
-  if (await hasTokens(database.db)) return null;
-  const operator = await createToken(database.db, {
-    name: 'operator (first start)',
-    role: 'operator',
-    now,
+  show: (tokens: BootstrapTokens) => Promise<void>,
+): Promise<boolean> {
+  return database.transaction(async (tx) => {
+    if (await hasTokens(tx)) return false;
+    const operator = await createToken(tx, {
+      name: 'operator (first start)',
+      role: 'operator',
+      now,
+    });
+    const client = await createToken(tx, { name: 'client (first start)', role: 'client', now });
+    await show({ operator: operator.token, client: client.token });
+    return true;
   });
-  const client = await createToken(database.db, {
-    name: 'client (first start)',
-    role: 'client',
-    now,
-  });
-  return { operator: operator.token, client: client.token };
 }

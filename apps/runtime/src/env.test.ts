@@ -11,6 +11,7 @@ describe('readSettings', () => {
     expect(settings.domain.maxSubtaskSteps).toBe(25);
     expect(settings.domain.approvalTimeoutMs).toBeNull();
     expect(settings.leaseMs).toBe(30_000);
+    expect(settings.models.queue).toBe(160);
     expect(settings.limits.maxResultBytes).toBe(1024 * 1024);
   });
 
@@ -18,7 +19,9 @@ describe('readSettings', () => {
     const settings = readSettings({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
       BATON_MODEL: 'openai:gpt-4o',
+      OPENAI_API_KEY: 'sk-test',
       BATON_MODEL_CODER: 'anthropic:claude',
+      ANTHROPIC_API_KEY: 'sk-ant-test',
       BATON_APPROVAL_TIMEOUT: '90',
       BATON_PLAN_APPROVAL: 'auto',
     });
@@ -48,5 +51,31 @@ describe('readSettings', () => {
     expect(() => readSettings({ BATON_APPROVAL_POLICY: '{"rules":[{"tool":"x"}]}' })).toThrow(
       /BATON_APPROVAL_POLICY: Invalid approval policy/,
     );
+  });
+
+  it('stops the start on a model spec that resolves to no model, naming its variable', () => {
+    expect(() => readSettings({ BATON_MODEL: 'gpt-4o' })).toThrow(
+      /^BATON_MODEL: Unknown model "gpt-4o"/,
+    );
+    expect(() => readSettings({ BATON_MODEL_CODER: 'openai:gpt-4o' })).toThrow(
+      /^BATON_MODEL_CODER: .*needs OPENAI_API_KEY/,
+    );
+    expect(() => readSettings({ BATON_MODEL_DEBUG: 'script:/nowhere/script.json' })).toThrow(
+      /^BATON_MODEL_DEBUG: Cannot read model script/,
+    );
+  });
+
+  it('takes only a PostgreSQL URL as DATABASE_URL', () => {
+    expect(() => readSettings({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/baton' })).toThrow(
+      /^DATABASE_URL: must be a PostgreSQL URL/,
+    );
+    expect(readSettings({ DATABASE_URL: 'postgresql://u@h/db' }).database.url).toBe(
+      'postgresql://u@h/db',
+    );
+  });
+
+  it('bounds the model-step queue at ten times the concurrency unless told otherwise', () => {
+    expect(readSettings({ BATON_MODEL_CONCURRENCY: '4' }).models.queue).toBe(40);
+    expect(readSettings({ BATON_MODEL_QUEUE: '0' }).models.queue).toBe(0);
   });
 });

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { AgentName, ApprovalPolicy, DomainConfig } from '@baton/domain';
 import { defaultApprovalPolicy, defaultDomainConfig, parseApprovalPolicy } from '@baton/domain';
 import { z } from 'zod';
+import { ModelScriptError, ModelSpecError, resolveModel } from './models';
+import { StartupError, firstLine } from './start-up-error';
 
 /**
  * Every setting of the runtime, read from the environment once, here, and validated at start-up.
@@ -12,7 +14,13 @@ const positiveInt = z.coerce.number().int().positive();
 const envSchema = z.object({
   BATON_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   BATON_HOST: z.string().default('127.0.0.1'),
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((url) => /^postgres(ql)?:\/\//i.test(url), {
+      message: 'must be a PostgreSQL URL: postgres://user@host:5432/database',
+    })
+    .optional(),
   BATON_DATA_DIR: z.string().default('./.baton/data'),
   BATON_MODEL: z.string().default('demo'),
   BATON_MODEL_ORCHESTRATOR: z.string().optional(),
@@ -79,20 +87,47 @@ export interface Settings {
 
 function loadPolicy(value: string | undefined): ApprovalPolicy {
   if (value === undefined || value.trim() === '') return defaultApprovalPolicy;
-  const text = value.trim().startsWith('{') ? value : readFileSync(value, 'utf8');
-  const parsed = parseApprovalPolicy(JSON.parse(text));
-  if (!parsed.ok) throw new Error(`BATON_APPROVAL_POLICY: ${parsed.message}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(value.trim().startsWith('{') ? value : readFileSync(value, 'utf8'));
+  } catch (error) {
+    throw new StartupError(`BATON_APPROVAL_POLICY: ${firstLine(error)}`);
+  }
+  const parsed = parseApprovalPolicy(json);
+  if (!parsed.ok) throw new StartupError(`BATON_APPROVAL_POLICY: ${parsed.message}`);
   return parsed.policy;
 }
 
-/** Reads and validates the settings; a bad value stops the start with a message naming it. */
+/**
+ * Resolves the model every `BATON_MODEL…` variable names, so that a spec without a provider
+ * (`gpt-4o`), a missing key or an unreadable script stops the start before anything is written,
+ * with a line naming the variable. The default is checked even when every agent overrides it.
+ */
+function modelProblems(models: Settings['models'], variables: Record<string, string | undefined>) {
+  const problems: string[] = [];
+  for (const [variable, spec] of Object.entries(variables)) {
+    if (spec === undefined) continue;
+    try {
+      resolveModel(spec, models);
+    } catch (error) {
+      if (!(error instanceof ModelSpecError || error instanceof ModelScriptError)) throw error;
+      problems.push(`${variable}: ${error.message}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Reads and validates the settings, models included; a bad value stops the start with a
+ * {@link StartupError} naming every bad variable, one line each.
+ */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `${issue.path.join('.')}: ${issue.message}`,
     );
-    throw new Error(`Invalid environment:\n  ${problems.join('\n  ')}`);
+    throw new StartupError(problems.join('\n'));
   }
   const e = parsed.data;
   const perAgent: Partial<Record<AgentName, string>> = {};
@@ -101,7 +136,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (e.BATON_MODEL_ARCHITECT) perAgent.architect = e.BATON_MODEL_ARCHITECT;
   if (e.BATON_MODEL_DEBUG) perAgent.debug = e.BATON_MODEL_DEBUG;
   if (e.BATON_MODEL_ASK) perAgent.ask = e.BATON_MODEL_ASK;
-  return {
+  const settings: Settings = {
     port: e.BATON_PORT,
     host: e.BATON_HOST,
     database: { ...(e.DATABASE_URL ? { url: e.DATABASE_URL } : {}), dataDir: e.BATON_DATA_DIR },
@@ -136,4 +171,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel: e.BATON_LOG_LEVEL,
     ...(e.BATON_DASHBOARD_URL ? { dashboardUrl: e.BATON_DASHBOARD_URL } : {}),
   };
+  const problems = modelProblems(settings.models, {
+    BATON_MODEL: e.BATON_MODEL,
+    BATON_MODEL_ORCHESTRATOR: e.BATON_MODEL_ORCHESTRATOR,
+    BATON_MODEL_CODER: e.BATON_MODEL_CODER,
+    BATON_MODEL_ARCHITECT: e.BATON_MODEL_ARCHITECT,
+    BATON_MODEL_DEBUG: e.BATON_MODEL_DEBUG,
+    BATON_MODEL_ASK: e.BATON_MODEL_ASK,
+  });
+  if (problems.length > 0) throw new StartupError(problems.join('\n'));
+  return settings;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Database } from '@baton/db';
-import { countSessionsByRunStatus, migrate, openDatabase } from '@baton/db';
+import { countSessionsByRunStatus } from '@baton/db';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
 import { authenticate, tokenFrom } from './auth/authenticate';
@@ -19,6 +19,8 @@ import { startRecovery } from './engine/recovery';
 import type { Settings } from './env';
 import { createModelStepRunner } from './model-runner';
 import { appRouter } from './router';
+import { StartupError, firstLine } from './start-up-error';
+import { listen, openMigratedDatabase } from './start-up';
 import type { Context } from './trpc';
 
 /** The version reported by `health`. */
@@ -29,24 +31,34 @@ export interface Runtime {
   readonly url: string;
   readonly database: Database;
   readonly engine: Engine;
-  /** The first-start tokens, when this start made them. */
-  readonly bootstrap: BootstrapTokens | null;
   close(): Promise<void>;
 }
 
+/** What a caller of {@link startRuntime} may add. */
+export interface StartOptions {
+  /** Runs model steps instead of the models the settings name (tests). */
+  readonly runModelStep?: RunModelStep;
+  /**
+   * Shows the tokens of a first start (`main` prints them). They are stored only once it has
+   * resolved, so that they are never stored unseen; without it, a first start makes none.
+   */
+  readonly showFirstTokens?: (tokens: BootstrapTokens, url: string) => Promise<void>;
+}
+
 /**
- * Starts Baton's runtime: opens and migrates the database, makes the first tokens on an empty
- * one, starts the engine and its recovery sweeps, and serves tRPC at `/trpc`, `GET /healthz`
- * and `GET /metrics`.
+ * Starts Baton's runtime, checking first what can be checked before anything is written: the
+ * models resolve (settings), the database answers and migrates, the port is free. Only then,
+ * serving, does it make the first tokens of an empty database and start the recovery sweeps.
+ * Serves tRPC at `/trpc`, `GET /healthz` and `GET /metrics`. A start that fails
+ * throws a {@link StartupError} naming the variable to fix, and leaves nothing open.
  */
 export async function startRuntime(
   settings: Settings,
   logger: Logger,
-  overrides: { runModelStep?: RunModelStep } = {},
+  options: StartOptions = {},
 ): Promise<Runtime> {
-  const database = await openDatabase(settings.database);
-  await migrate(database);
-  const bootstrap = await bootstrapTokens(database, Date.now());
+  const runModelStep = options.runModelStep ?? createModelStepRunner(settings.models);
+  const database = await openMigratedDatabase(settings.database);
   const holder = settings.replicaId ?? `replica-${randomUUID().slice(0, 8)}`;
   const metrics = createEngineMetrics(() => countSessionsByRunStatus(database.db), database);
   const engine = createEngine({
@@ -54,17 +66,10 @@ export async function startRuntime(
     config: settings.domain,
     leaseMs: settings.leaseMs,
     holder,
-    runModelStep: overrides.runModelStep ?? createModelStepRunner(settings.models),
+    runModelStep,
     limiter: createLimiter(settings.models.concurrency, settings.models.queue),
     logger,
     metrics,
-  });
-  const recovery = await startRecovery({
-    database,
-    engine,
-    intervalMs: Math.max(50, Math.floor(settings.leaseMs / 2)),
-    now: Date.now,
-    logger,
   });
   const rateLimiter = createRateLimiter(settings.limits.requestsPerMinute);
   const tokens = await openTokenCache(database);
@@ -135,22 +140,54 @@ export async function startRuntime(
   // closed", seen under bursts with Node's default of 5 s).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve) => server.listen(settings.port, settings.host, resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${settings.host}:${port}`;
+
+  let recovery: Awaited<ReturnType<typeof startRecovery>> | null = null;
+  // Each part stops even when one before it failed: a stop always ends with nothing open.
+  const stopping = async (what: string, part: () => Promise<void> | undefined): Promise<void> => {
+    try {
+      await part();
+    } catch (error) {
+      logger.warn({ err: error }, `stopping: ${what} failed`);
+    }
+  };
+  const stop = async (): Promise<void> => {
+    await stopping('recovery', () => recovery?.stop());
+    await stopping('token cache', () => tokens.close());
+    await stopping('engine', () => engine.close());
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await stopping('database', () => database.close());
+  };
+  let url: string;
+  try {
+    await listen(server, settings.port, settings.host);
+    url = `http://${settings.host}:${(server.address() as AddressInfo).port}`;
+    if (options.showFirstTokens) {
+      const show = options.showFirstTokens;
+      await bootstrapTokens(database, Date.now(), (made) => show(made, url)).catch(
+        (error: unknown) => {
+          throw new StartupError(
+            `${settings.database.url ? 'DATABASE_URL' : 'BATON_DATA_DIR'}: the first API tokens could not be made or stored (${firstLine(error)}); any printed above do not work. Start again to make new ones.`,
+          );
+        },
+      );
+    }
+    recovery = await startRecovery({
+      database,
+      engine,
+      intervalMs: Math.max(50, Math.floor(settings.leaseMs / 2)),
+      now: Date.now,
+      logger,
+    });
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
   logger.info({ url, database: database.kind, holder }, 'Baton runtime listening');
   return {
     url,
     database,
     engine,
-    bootstrap,
-    async close() {
-      await recovery.stop();
-      await tokens.close();
-      await engine.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await database.close();
-    },
+    close: stop,
   };
 }
