@@ -11,6 +11,7 @@ describe('readSettings', () => {
     expect(settings.domain.maxSubtaskSteps).toBe(25);
     expect(settings.domain.approvalTimeoutMs).toBeNull();
     expect(settings.leaseMs).toBe(30_000);
+    expect(settings.drainMs).toBe(10_000);
     expect(settings.models.queue).toBe(160);
     expect(settings.limits.maxResultBytes).toBe(1024 * 1024);
   });

@@ -40,6 +40,7 @@ const envSchema = z.object({
   BATON_MAX_STEPS: positiveInt.default(25),
   BATON_MAX_RUN_STEPS: positiveInt.default(50),
   BATON_LEASE_MS: positiveInt.default(30_000),
+  BATON_DRAIN_MS: z.coerce.number().int().min(0).default(10_000),
   BATON_APPROVAL_TIMEOUT: z.coerce.number().min(0).default(0),
   BATON_APPROVAL_POLICY: z.string().optional(),
   BATON_MAX_RESULT_BYTES: positiveInt.default(1024 * 1024),
@@ -73,6 +74,8 @@ export interface Settings {
   };
   readonly domain: DomainConfig;
   readonly leaseMs: number;
+  /** How long a stop waits for requests and model steps in flight before it gives them up. */
+  readonly drainMs: number;
   readonly limits: {
     readonly maxResultBytes: number;
     readonly maxMessageChars: number;
@@ -161,6 +164,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       approvalPolicy: loadPolicy(e.BATON_APPROVAL_POLICY),
     },
     leaseMs: e.BATON_LEASE_MS,
+    drainMs: e.BATON_DRAIN_MS,
     limits: {
       maxResultBytes: e.BATON_MAX_RESULT_BYTES,
       maxMessageChars: e.BATON_MAX_MESSAGE_CHARS,

@@ -75,7 +75,7 @@ const stop = (signal: string): void => {
     process.exit(1);
   }
   stopping = true;
-  logger.info({ signal }, 'stopping');
+  logger.info({ signal, drainMs: settings.drainMs }, 'draining');
   const started = Date.now();
   runtime
     .close()

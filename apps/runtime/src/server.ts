@@ -10,6 +10,7 @@ import { createRateLimiter } from './auth/rate-limit';
 import { openTokenCache } from './auth/token-cache';
 import type { BootstrapTokens } from './bootstrap';
 import { bootstrapTokens } from './bootstrap';
+import { createHttpDrain } from './drain';
 import type { Engine } from './engine/engine';
 import { createEngine } from './engine/engine';
 import { createLimiter } from './engine/limiter';
@@ -18,6 +19,7 @@ import type { RunModelStep } from './engine/ports';
 import { startRecovery } from './engine/recovery';
 import type { Settings } from './env';
 import { createModelStepRunner } from './model-runner';
+import { createReadinessCheck } from './readiness';
 import { appRouter } from './router';
 import { StartupError, firstLine } from './start-up-error';
 import { listen, openMigratedDatabase } from './start-up';
@@ -31,6 +33,12 @@ export interface Runtime {
   readonly url: string;
   readonly database: Database;
   readonly engine: Engine;
+  /**
+   * Drains, then stops: refuses new connections and answers 503 to new requests, ends the event
+   * streams between two frames, gives requests and model steps in flight `settings.drainMs` to
+   * finish, releases the leases of the steps it gives up (another replica resumes them at once),
+   * and closes the database.
+   */
   close(): Promise<void>;
 }
 
@@ -49,7 +57,7 @@ export interface StartOptions {
  * Starts Baton's runtime, checking first what can be checked before anything is written: the
  * models resolve (settings), the database answers and migrates, the port is free. Only then,
  * serving, does it make the first tokens of an empty database and start the recovery sweeps.
- * Serves tRPC at `/trpc`, `GET /healthz` and `GET /metrics`. A start that fails
+ * Serves tRPC at `/trpc`, `GET /healthz`, `GET /readyz` and `GET /metrics`. A start that fails
  * throws a {@link StartupError} naming the variable to fix, and leaves nothing open.
  */
 export async function startRuntime(
@@ -113,11 +121,29 @@ export async function startRuntime(
         logger.error({ err: error, path }, 'request failed');
     },
   });
+  const readiness = createReadinessCheck(database, logger);
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    // Liveness: the process serves HTTP. It says nothing of the database, so an orchestrator
+    // does not restart a runtime that only waits for its database to come back.
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'ok', version: VERSION, database: database.kind }));
+      return;
+    }
+    if (!drain.admit(req, res)) return;
+    if (path === '/readyz') {
+      // Readiness: this replica can serve requests now — its database answers `SELECT 1` within
+      // a short time (and it is not draining, answered above). A load balancer sends traffic
+      // only to ready replicas.
+      void readiness().then((ready) => {
+        res.writeHead(ready.ready ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify(
+            ready.ready ? { status: 'ready' } : { status: 'unavailable', reason: ready.reason },
+          ),
+        );
+      });
     } else if (path === '/metrics') {
       metrics.registry
         .metrics()
@@ -135,6 +161,7 @@ export async function startRuntime(
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found. The API is at /trpc.\n');
     }
   });
+  const drain = createHttpDrain(server);
   // Clients (Node's fetch keeps idle sockets 4 s) close an idle connection before the server
   // does, so a request is never sent down a socket the server is just closing ("other side
   // closed", seen under bursts with Node's default of 5 s).
@@ -150,12 +177,15 @@ export async function startRuntime(
       logger.warn({ err: error }, `stopping: ${what} failed`);
     }
   };
-  const stop = async (): Promise<void> => {
-    await stopping('recovery', () => recovery?.stop());
+  const stop = async (drainMs: number): Promise<void> => {
+    // All at once, the moment the stop begins: no request is let in, no step taken over or
+    // started here from now on (a step started by a request in flight goes to another replica).
+    await Promise.all([
+      stopping('http', () => drain.drain(drainMs)),
+      stopping('recovery', () => recovery?.stop()),
+      stopping('engine', () => engine.close(drainMs)),
+    ]);
     await stopping('token cache', () => tokens.close());
-    await stopping('engine', () => engine.close());
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
     await stopping('database', () => database.close());
   };
   let url: string;
@@ -180,7 +210,7 @@ export async function startRuntime(
       logger,
     });
   } catch (error) {
-    await stop().catch(() => undefined);
+    await stop(0).catch(() => undefined);
     throw error;
   }
   logger.info({ url, database: database.kind, holder }, 'Baton runtime listening');
@@ -188,6 +218,6 @@ export async function startRuntime(
     url,
     database,
     engine,
-    close: stop,
+    close: () => stop(settings.drainMs),
   };
 }
