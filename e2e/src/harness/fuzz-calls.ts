@@ -9,7 +9,7 @@ import { inputOf, PROCEDURE_MODELS } from './fuzz-procedures';
 import { clip, malformedAuthorization } from './fuzz-requests';
 import { toJsonText } from './fuzz-values';
 import type { CallerKind, FuzzWorld } from './fuzz-world';
-import { namesForeignSession, visibleTarget } from './fuzz-world';
+import { namesForeignSession, visibleTarget, writesIntoClientSession } from './fuzz-world';
 import { refusalOf } from './refusals';
 
 /**
@@ -91,16 +91,23 @@ export function verdictOf(
   // Another client's session reads exactly like a missing one: NOT_FOUND, never a CONFLICT or an
   // answer (a size limit checked before any lookup leaks nothing either).
   const foreign = expected.reachesProcedure && namesForeignSession(world, call.caller, call.input);
+  // An operator's valid write into a client's session is FORBIDDEN (invalid input still fails
+  // its validation first); it changes nothing, so it is never accepted.
+  const intrudes =
+    expected.reachesProcedure &&
+    call.valid &&
+    writesIntoClientSession(world, call.path, call.caller, call.input);
+  const sizeLimits = ['PAYLOAD_TOO_LARGE', '431', 'CLOSED'];
   return {
     outcome,
     allowed: foreign
-      ? expected.codes.filter((c) =>
-          ['NOT_FOUND', 'PAYLOAD_TOO_LARGE', '431', 'CLOSED'].includes(c),
-        )
-      : expected.codes,
-    because: `${expected.because}${foreign ? ', naming another client’s session' : ''}; caller ${call.caller}`,
+      ? expected.codes.filter((c) => ['NOT_FOUND', ...sizeLimits].includes(c))
+      : intrudes
+        ? ['FORBIDDEN', ...expected.codes.filter((c) => sizeLimits.includes(c))]
+        : expected.codes,
+    because: `${expected.because}${foreign ? ', naming another client’s session' : ''}${intrudes ? ', an operator writing into a client’s session' : ''}; caller ${call.caller}`,
     acceptance: type === 'mutation' ? (model.accepts ?? 'none') : 'read',
-    ...(trace ? { traceSession: trace } : {}),
+    ...(trace && !intrudes ? { traceSession: trace } : {}),
   };
 }
 

@@ -134,6 +134,27 @@ export function namesForeignSession(world: FuzzWorld, caller: CallerKind, input:
   );
 }
 
+/** The procedures that write a session's conversation or results: its owning client's alone. */
+const CONVERSATION_WRITES = new Set(['messages.send', 'toolResults.submit']);
+
+/**
+ * Whether a request by an operator or admin writes into a client's session (SPEC §8: operators
+ * read, decide, cancel and retry; writing conversation and results is the owner's): FORBIDDEN.
+ * Every session of the fuzz's world is owned by a client.
+ */
+export function writesIntoClientSession(
+  world: FuzzWorld,
+  path: string,
+  caller: CallerKind,
+  input: unknown,
+): boolean {
+  const role = roleOf(caller);
+  if ((role !== 'operator' && role !== 'admin') || !CONVERSATION_WRITES.has(path)) return false;
+  if (typeof input !== 'object' || input === null) return false;
+  const { sessionId } = input as { sessionId?: unknown };
+  return world.sessions.some((s) => s.id === sessionId);
+}
+
 /** A session of `agent` run by `client` until its run reaches `status`, and nothing is in flight. */
 async function settled(
   client: BatonClient,
