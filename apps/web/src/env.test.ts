@@ -25,4 +25,14 @@ describe('the dashboard settings', () => {
     expect(() => readWebEnv({ BATON_MAX_RESULT_BYTES: '0' })).toThrow(/BATON_MAX_RESULT_BYTES/);
     expect(() => readWebEnv({ BATON_MAX_RESULT_BYTES: 'lots' })).toThrow(/BATON_MAX_RESULT_BYTES/);
   });
+
+  it('mark the login cookie Secure by request unless BATON_DASHBOARD_SECURE_COOKIE forces it', () => {
+    expect(readWebEnv({}).secureCookie).toBe(false);
+    expect(readWebEnv({ BATON_DASHBOARD_SECURE_COOKIE: '1' }).secureCookie).toBe(true);
+    expect(readWebEnv({ BATON_DASHBOARD_SECURE_COOKIE: 'true' }).secureCookie).toBe(true);
+    expect(readWebEnv({ BATON_DASHBOARD_SECURE_COOKIE: '0' }).secureCookie).toBe(false);
+    expect(() => readWebEnv({ BATON_DASHBOARD_SECURE_COOKIE: 'sometimes' })).toThrow(
+      /BATON_DASHBOARD_SECURE_COOKIE/,
+    );
+  });
 });

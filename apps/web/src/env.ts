@@ -9,6 +9,8 @@ export interface WebEnv {
    * `BATON_MAX_RESULT_BYTES × 2 + 64 KiB`, so the dashboard never buffers what it would refuse.
    */
   readonly maxRequestBytes: number;
+  /** Mark the login cookie `Secure` even when no request says https (a TLS proxy that hides it). */
+  readonly secureCookie: boolean;
 }
 
 const schema = z.object({
@@ -19,11 +21,13 @@ const schema = z.object({
     .int()
     .positive()
     .default(1024 * 1024),
+  BATON_DASHBOARD_SECURE_COOKIE: z.stringbool().default(false),
 });
 
 /**
- * Reads and validates the dashboard's env: `BATON_RUNTIME_URL` (default http://127.0.0.1:4000)
- * and `BATON_MAX_RESULT_BYTES` (default 1 MiB, as the runtime's).
+ * Reads and validates the dashboard's env: `BATON_RUNTIME_URL` (default http://127.0.0.1:4000),
+ * `BATON_MAX_RESULT_BYTES` (default 1 MiB, as the runtime's) and
+ * `BATON_DASHBOARD_SECURE_COOKIE` (1/true to always mark the login cookie Secure).
  */
 export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
   const parsed = schema.safeParse(env);
@@ -35,6 +39,7 @@ export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
   return {
     runtimeUrl: e.BATON_RUNTIME_URL.replace(/\/+$/, ''),
     maxRequestBytes: e.BATON_MAX_RESULT_BYTES * 2 + 64 * 1024,
+    secureCookie: e.BATON_DASHBOARD_SECURE_COOKIE,
   };
 }
 
