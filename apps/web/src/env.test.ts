@@ -35,4 +35,9 @@ describe('the dashboard settings', () => {
       /BATON_DASHBOARD_SECURE_COOKIE/,
     );
   });
+
+  it('know next dev from NODE_ENV', () => {
+    expect(readWebEnv({ NODE_ENV: 'development' }).development).toBe(true);
+    expect(readWebEnv({ NODE_ENV: 'production' }).development).toBe(false);
+  });
 });

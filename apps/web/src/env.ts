@@ -11,6 +11,8 @@ export interface WebEnv {
   readonly maxRequestBytes: number;
   /** Mark the login cookie `Secure` even when no request says https (a TLS proxy that hides it). */
   readonly secureCookie: boolean;
+  /** `next dev`: React needs `eval` for its debugging, so the CSP allows it. */
+  readonly development: boolean;
 }
 
 const schema = z.object({
@@ -22,12 +24,13 @@ const schema = z.object({
     .positive()
     .default(1024 * 1024),
   BATON_DASHBOARD_SECURE_COOKIE: z.stringbool().default(false),
+  NODE_ENV: z.string().optional(),
 });
 
 /**
  * Reads and validates the dashboard's env: `BATON_RUNTIME_URL` (default http://127.0.0.1:4000),
- * `BATON_MAX_RESULT_BYTES` (default 1 MiB, as the runtime's) and
- * `BATON_DASHBOARD_SECURE_COOKIE` (1/true to always mark the login cookie Secure).
+ * `BATON_MAX_RESULT_BYTES` (default 1 MiB, as the runtime's), `BATON_DASHBOARD_SECURE_COOKIE`
+ * (1/true to always mark the login cookie Secure) and `NODE_ENV`.
  */
 export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
   const parsed = schema.safeParse(env);
@@ -40,6 +43,7 @@ export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
     runtimeUrl: e.BATON_RUNTIME_URL.replace(/\/+$/, ''),
     maxRequestBytes: e.BATON_MAX_RESULT_BYTES * 2 + 64 * 1024,
     secureCookie: e.BATON_DASHBOARD_SECURE_COOKIE,
+    development: e.NODE_ENV === 'development',
   };
 }
 

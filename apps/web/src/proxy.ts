@@ -1,21 +1,52 @@
 import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
+import { env } from './env';
+import { NON_PAGE_CSP, pageContentSecurityPolicy } from './server/security-headers';
+import { servedOverHttps } from './server/served-over-https';
 import { TOKEN_COOKIE } from './server/token-cookie';
 
 /**
- * Sends a visitor without a login to /login. Whether the token is still good is the runtime's
- * call, on every request; this only keeps pages from rendering for nobody.
+ * Renders a page under a Content-Security-Policy with a fresh nonce. The policy also goes on the
+ * request: Next reads the nonce from it and puts it on the scripts and styles it renders.
  */
-export function proxy(request: NextRequest) {
-  if (request.cookies.has(TOKEN_COOKIE)) return NextResponse.next();
+function withNonce(request: NextRequest): NextResponse {
+  const nonce = btoa(crypto.randomUUID());
+  const policy = pageContentSecurityPolicy({
+    nonce,
+    https: servedOverHttps(request.headers, request.url, env.secureCookie),
+    development: env.development,
+  });
+  const headers = new Headers(request.headers);
+  headers.set('content-security-policy', policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set('content-security-policy', policy);
+  return response;
+}
+
+/** A response that is not a page (a redirect): it may load nothing. */
+function notAPage(response: NextResponse): NextResponse {
+  response.headers.set('content-security-policy', NON_PAGE_CSP);
+  return response;
+}
+
+/**
+ * Sends a visitor without a login to /login and gives every page its Content-Security-Policy.
+ * Whether the token is still good is the runtime's call, on every request; this only keeps
+ * pages from rendering for nobody.
+ */
+export function proxy(request: NextRequest): NextResponse {
+  const { pathname, search } = request.nextUrl;
+  if (pathname === '/login' || request.cookies.has(TOKEN_COOKIE)) return withNonce(request);
   const login = new URL('/login', request.url);
-  if (request.nextUrl.pathname !== '/') login.searchParams.set('next', request.nextUrl.pathname);
-  return NextResponse.redirect(login);
+  const next = `${pathname}${search}`;
+  if (next !== '/') login.searchParams.set('next', next);
+  return notAPage(NextResponse.redirect(login));
 }
 
 export const config = {
-  // Everything but the login page itself, logging out, and Next's static files. Not the API
-  // either: Next buffers up to 10 MB of every POST a proxy runs on, and waits for its end, before
-  // the route sees it; the tRPC route checks the cookie and the body's size itself.
-  matcher: ['/((?!login|logout|api/|_next/static|_next/image|favicon.ico).*)'],
+  // Every page, the login page too (for its CSP); not logging out, nor Next's static files, whose
+  // headers come from next.config.ts. Not the API either: Next buffers up to 10 MB of every POST
+  // a proxy runs on, and waits for its end, before the route sees it; the tRPC route checks the
+  // cookie and the body's size itself.
+  matcher: ['/((?!logout|api/|_next/static|_next/image|favicon.ico).*)'],
 };

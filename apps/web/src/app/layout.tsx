@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { Providers } from '../trpc/react';
 import { Nav } from './_components/nav';
@@ -9,7 +10,10 @@ export const metadata: Metadata = {
   description: "Baton's operator dashboard: sessions, plans and decisions, live.",
 };
 
-export default function RootLayout({ children }: { readonly children: ReactNode }) {
+export default async function RootLayout({ children }: { readonly children: ReactNode }) {
+  // Every page is rendered per request, the not-found page too: the scripts Next writes into
+  // it need this response's CSP nonce, which a page prerendered at build time cannot have.
+  await connection();
   return (
     <html lang="en">
       <body>

@@ -13,8 +13,14 @@ import {
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { ReactNode } from 'react';
 import { useState } from 'react';
+import { z } from 'zod';
 import { makeQueryClient } from './query-client';
 import { isRetryable, resubscribeDelayMs } from './retry';
+
+// The pages' Content-Security-Policy forbids eval. Zod (the domain's schemas, which the pages
+// use) would otherwise try `new Function` once to see whether it may compile parsers, and the
+// browser reports every such try as a violation.
+z.config({ jitless: true });
 
 /** `useTRPC()` gives typed query, mutation and subscription options for the runtime's API. */
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();

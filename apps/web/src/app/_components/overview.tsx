@@ -25,7 +25,7 @@ function Counts({
       <h2 id={headingId}>{title}</h2>
       <dl>
         {Object.entries(counts).map(([key, n]) => (
-          <div key={key} style={{ display: 'contents' }}>
+          <div key={key}>
             <dt>{key.replaceAll('_', ' ')}</dt>
             <dd>{n}</dd>
           </div>

@@ -125,7 +125,7 @@ export function ApprovalsPanel({
       {pending.length === 0 ? (
         <p className="muted">Nothing waits for approval.</p>
       ) : (
-        <ul style={{ listStyle: 'none', padding: 0 }}>
+        <ul className="plain">
           {pending.map((approval) => (
             <ToolApproval
               key={approval.id}

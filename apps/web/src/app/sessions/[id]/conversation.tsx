@@ -62,11 +62,9 @@ function MessageItem({ message }: { readonly message: Message }) {
       <span className="muted">
         {body.role === 'user' ? 'user' : (message.agent ?? 'assistant')}
       </span>
-      {body.text ? <p style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{body.text}</p> : null}
+      {body.text ? <p className="text">{body.text}</p> : null}
       {body.role === 'assistant' && body.toolCalls.length > 0 ? (
-        <p className="muted" style={{ margin: 0 }}>
-          asked for: {body.toolCalls.map((c) => c.name).join(', ')}
-        </p>
+        <p className="muted">asked for: {body.toolCalls.map((c) => c.name).join(', ')}</p>
       ) : null}
     </li>
   );
@@ -97,7 +95,7 @@ export function Conversation({
           {inFlight.map(([stepId, text]) => (
             <li key={stepId} data-role="assistant" aria-live="polite">
               <span className="muted">streaming…</span>
-              <p style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{text}</p>
+              <p className="text">{text}</p>
             </li>
           ))}
         </ol>

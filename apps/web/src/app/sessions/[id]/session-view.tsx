@@ -55,7 +55,7 @@ export function SessionView({ sessionId }: { readonly sessionId: string }) {
   const { session, messages, calls, approvals, plans } = details.data;
   return (
     <>
-      <div className="row" style={{ justifyContent: 'space-between' }}>
+      <div className="row spread">
         <h1>{session.title}</h1>
         <Connection status={events.status} everLive={everLive} />
       </div>
