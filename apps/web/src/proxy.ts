@@ -1,6 +1,8 @@
 import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
 import { env } from './env';
+import { answerLoginLink } from './server/login-link';
+import { checkOperatorToken } from './server/runtime-client';
 import { NON_PAGE_CSP, pageContentSecurityPolicy } from './server/security-headers';
 import { servedOverHttps } from './server/served-over-https';
 import { TOKEN_COOKIE } from './server/token-cookie';
@@ -30,12 +32,17 @@ function notAPage(response: NextResponse): NextResponse {
 }
 
 /**
- * Sends a visitor without a login to /login and gives every page its Content-Security-Policy.
- * Whether the token is still good is the runtime's call, on every request; this only keeps
- * pages from rendering for nobody.
+ * Sends a visitor without a login to /login, answers a login link (`/login?token=`) with a
+ * redirect so the token is never rendered into a page, and gives every page its
+ * Content-Security-Policy. Whether the token is still good is the runtime's call, on every
+ * request; this only keeps pages from rendering for nobody.
  */
-export function proxy(request: NextRequest): NextResponse {
-  const { pathname, search } = request.nextUrl;
+export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const { pathname, search, searchParams } = request.nextUrl;
+  if (pathname === '/login' && searchParams.has('token')) {
+    // Answered here, not by a rewrite to a route: Next reports a rewrite's URL to the browser.
+    return notAPage(await answerLoginLink(request, checkOperatorToken, env.secureCookie));
+  }
   if (pathname === '/login' || request.cookies.has(TOKEN_COOKIE)) return withNonce(request);
   const login = new URL('/login', request.url);
   const next = `${pathname}${search}`;

@@ -15,8 +15,13 @@ export function runtimeClient(token: string) {
   });
 }
 
-/** Whether `token` may use the dashboard, and if not, why (in words). */
-export type TokenCheck = { readonly ok: true } | { readonly ok: false; readonly message: string };
+/**
+ * Whether `token` may use the dashboard, and if not, why: the runtime's tRPC error code
+ * (undefined when it could not be reached) and the reason in words.
+ */
+export type TokenCheck =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: string | undefined; readonly message: string };
 
 /**
  * Checks that `token` is an operator (or admin) token by calling `stats.overview`, which needs
@@ -30,7 +35,7 @@ export async function checkOperatorToken(token: string): Promise<TokenCheck> {
     if (error instanceof TRPCClientError) {
       const data = (error as TRPCClientError<AppRouter>).data;
       const message = data ? error.message : `${error.message} (at ${env.runtimeUrl})`;
-      return { ok: false, message: describeLoginFailure(data?.code, message) };
+      return { ok: false, code: data?.code, message: describeLoginFailure(data?.code, message) };
     }
     throw error;
   }

@@ -5,19 +5,12 @@ import type { LoginState } from './actions';
 import { logIn } from './actions';
 
 /** The token form; the token goes to the server action, never into page storage. */
-export function LoginForm({ token, next }: { readonly token: string; readonly next: string }) {
+export function LoginForm({ next }: { readonly next: string }) {
   const [state, action, pending] = useActionState<LoginState, FormData>(logIn, { error: null });
   return (
     <form action={action} className="stack">
       <label htmlFor="token">Operator token</label>
-      <input
-        id="token"
-        name="token"
-        type="password"
-        autoComplete="off"
-        defaultValue={token}
-        required
-      />
+      <input id="token" name="token" type="password" autoComplete="off" required />
       <input type="hidden" name="next" value={next} />
       <button type="submit" disabled={pending}>
         {pending ? 'Checking…' : 'Log in'}
