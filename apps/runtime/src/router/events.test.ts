@@ -92,3 +92,18 @@ describe('events.all', () => {
     expect(next!.id).toBe((await firstEvents(undefined, 2))[1]!.id);
   });
 });
+
+describe('events.all input', () => {
+  it('refuses a well-formed event id past the range of a transaction id as BAD_REQUEST, before any stream', async () => {
+    const stop = new AbortController();
+    for (const lastEventId of [
+      '18446744073709551616-00000000000000000001',
+      '99999999999999999999-00000000000000000001',
+      'garbage',
+    ]) {
+      await expect(caller(stop.signal, () => undefined).all({ lastEventId })).rejects.toMatchObject(
+        { code: 'BAD_REQUEST' },
+      );
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { followEvents, latestEventId } from '@baton/db';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc';
+import { lastEventId } from './inputs';
 
 /** `events.all`: every session's events, in commit order, for the dashboard. */
 export const eventsRouter = router({
@@ -9,7 +10,7 @@ export const eventsRouter = router({
     .input(
       z
         .strictObject({
-          lastEventId: z.string().max(100).nullish(),
+          lastEventId,
           // Without lastEventId: 'start' replays every session's history first; 'now' skips it
           // and follows what commits from now on (a live feed). A resume always wins.
           from: z.enum(['start', 'now']).default('start'),

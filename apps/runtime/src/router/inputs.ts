@@ -1,3 +1,4 @@
+import { decodeEventId } from '@baton/db';
 import { AgentName } from '@baton/domain';
 import { z } from 'zod';
 
@@ -73,5 +74,14 @@ export const reason = text(2000).optional();
 export const feedback = text(10_000).optional();
 export const limit = z.number().int().min(1).max(200).default(50);
 export const cursor = text(500).nullish();
+/** A resume point: an event id as the streams hand them out (a well-formed id past the range of
+ * a transaction id is refused here, before any stream starts). */
+export const lastEventId = z
+  .string()
+  .max(100)
+  .refine((value) => decodeEventId(value) !== null, {
+    message: 'not an event id: resume from the id of an event this stream delivered',
+  })
+  .nullish();
 /** Sent by tRPC's infinite queries; pages only go forward, so it is accepted and ignored. */
 export const direction = z.enum(['forward', 'backward']).optional();

@@ -3,7 +3,7 @@ import { RunStatus } from '@baton/domain';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { clientProcedure, notFound, router } from '../trpc';
-import { agentName, cursor, direction, id, limit, reason, text } from './inputs';
+import { agentName, cursor, direction, id, lastEventId, limit, reason, text } from './inputs';
 
 const runStatus = z.enum(Object.values(RunStatus) as [RunStatus, ...RunStatus[]]);
 
@@ -54,7 +54,7 @@ export const sessionsRouter = router({
   }),
 
   events: clientProcedure
-    .input(z.strictObject({ sessionId: id, lastEventId: text(100).nullish() }))
+    .input(z.strictObject({ sessionId: id, lastEventId }))
     .subscription(async function* ({ ctx, input }) {
       const visible = await isSessionVisible(ctx.database.db, {
         sessionId: input.sessionId,
