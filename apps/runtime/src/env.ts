@@ -46,6 +46,8 @@ const envSchema = z.object({
   BATON_MAX_RESULT_BYTES: positiveInt.default(1024 * 1024),
   BATON_MAX_MESSAGE_CHARS: positiveInt.default(100_000),
   BATON_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
+  BATON_MAX_STREAMS_PER_TOKEN: positiveInt.default(32),
+  BATON_FAILED_AUTH_LIMIT: positiveInt.default(60),
   BATON_BOOTSTRAP_TOKEN: z.string().min(16).optional(),
   BATON_REPLICA_ID: z.string().optional(),
   BATON_LOG_LEVEL: z
@@ -81,6 +83,10 @@ export interface Settings {
     readonly maxMessageChars: number;
     /** Requests per minute per token; 0: unlimited. */
     readonly requestsPerMinute: number;
+    /** Event streams one token may hold open on this replica at once. */
+    readonly streamsPerToken: number;
+    /** Token lookups that find nothing, per minute per client address, before it is refused. */
+    readonly failedAuthPerMinute: number;
   };
   readonly bootstrapToken?: string;
   readonly replicaId?: string;
@@ -169,6 +175,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       maxResultBytes: e.BATON_MAX_RESULT_BYTES,
       maxMessageChars: e.BATON_MAX_MESSAGE_CHARS,
       requestsPerMinute: e.BATON_RATE_LIMIT,
+      streamsPerToken: e.BATON_MAX_STREAMS_PER_TOKEN,
+      failedAuthPerMinute: e.BATON_FAILED_AUTH_LIMIT,
     },
     ...(e.BATON_BOOTSTRAP_TOKEN ? { bootstrapToken: e.BATON_BOOTSTRAP_TOKEN } : {}),
     ...(e.BATON_REPLICA_ID ? { replicaId: e.BATON_REPLICA_ID } : {}),

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { authenticate, tokenFrom } from './auth/authenticate';
 import { createRateLimiter } from './auth/rate-limit';
 import { openTokenCache } from './auth/token-cache';
+import { createTokenStreams } from './auth/token-streams';
 import type { BootstrapTokens } from './bootstrap';
 import { bootstrapTokens } from './bootstrap';
 import { createHttpDrain } from './drain';
@@ -80,7 +81,10 @@ export async function startRuntime(
     metrics,
   });
   const rateLimiter = createRateLimiter(settings.limits.requestsPerMinute);
-  const tokens = await openTokenCache(database);
+  const tokens = await openTokenCache(database, {
+    streams: createTokenStreams(settings.limits.streamsPerToken),
+    failedLookups: createRateLimiter(settings.limits.failedAuthPerMinute),
+  });
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
