@@ -63,11 +63,11 @@ export function subscriptionRefusal(
 }
 
 /**
- * A `sessions.get` answer without the session's event counter and activity time: the fields a
- * refusal that SPEC §6 records (`conflict_rejected`, `unknown_call_rejected`) advances by
- * appending its `decision` event. Everything else must stay as it was.
+ * A `sessions.get` answer without the session's event counter: the one field a refusal that
+ * SPEC §6 records (`conflict_rejected`, `unknown_call_rejected`) advances, by appending its
+ * `decision` event. Everything else, `lastActivityAt` included, must stay as it was.
  */
 export function withoutEventCounter(details: SessionDetails) {
-  const { lastSeq: _lastSeq, lastActivityAt: _lastActivityAt, ...session } = details.session;
+  const { lastSeq: _lastSeq, ...session } = details.session;
   return { ...details, session };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { backends } from '../harness/backends';
 import { eventsOf, isModelStep } from '../harness/event-data';
@@ -206,8 +207,18 @@ describe.each(backends(inject('databaseUrl')))('on $kind', ({ databaseUrl }) => 
       sessionId,
       kind: 'late_result_recorded',
     });
+    // Kept for audit as its size, digest and prefix (issue 11: never a refused payload whole).
+    const text = JSON.stringify({ type: 'result', value: 'too late' });
     expect(recorded.items).toMatchObject([
-      { callId: first.data.callId, input: { outcome: { type: 'result', value: 'too late' } } },
+      {
+        callId: first.data.callId,
+        input: {
+          outcomeType: 'result',
+          chars: text.length,
+          digest: createHash('sha256').update(text).digest('hex'),
+          prefix: text,
+        },
+      },
     ]);
   });
 });
