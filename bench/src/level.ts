@@ -30,6 +30,8 @@ export interface LevelResult {
   readonly transactionsPerRoundTrip: number | null;
   /** The runtime process's CPU time (user + system) per round trip, ms. */
   readonly cpuMsPerRoundTrip: number | null;
+  /** The bench's own (the clients') CPU time per round trip, ms: not the runtime's cost. */
+  readonly clientCpuMsPerRoundTrip?: number | null;
   readonly maxRssMb: number | null;
   /** With `intervalSeconds`: the figures of each interval, in order (a soak's time series). */
   readonly intervals?: readonly IntervalResult[];
@@ -154,9 +156,19 @@ export async function runLevel(args: {
   const pgUrl = database.env['DATABASE_URL'] ?? null;
   try {
     const admin = createBatonClient({ url: runtime.url, token: ADMIN_TOKEN });
-    const { token } = await admin.tokens.create.mutate({ name: 'bench', role: 'client' });
-    const loops = Array.from({ length: args.clients }, () =>
-      startLoopClient(createBatonClient({ url: runtime.url, token }), args.resultBytes),
+    // A token per client, as each IDE has its own (a token's streams per replica are capped).
+    const tokens = await Promise.all(
+      Array.from({ length: args.clients }, async (_, i) => {
+        const made = await admin.tokens.create.mutate({ name: `bench ${i}`, role: 'client' });
+        return made.token;
+      }),
+    );
+    const loops = tokens.map((token) =>
+      startLoopClient(
+        createBatonClient({ url: runtime.url, token }),
+        { url: runtime.url, token },
+        args.resultBytes,
+      ),
     );
     await Promise.all(loops.map((loop) => loop.ready));
     let before: PgCounters | null = null;
@@ -168,6 +180,7 @@ export async function runLevel(args: {
     const countersBefore = await readRuntimeCounters(runtime.url);
     const pid = runtime.child.pid ?? 0;
     const cpuBefore = readCpuMs(pid);
+    const clientCpuBefore = process.cpuUsage();
     const rss = sampleRss(pid);
     const start = performance.now();
     const series = args.intervalSeconds
@@ -180,6 +193,7 @@ export async function runLevel(args: {
     const elapsedS = (performance.now() - start) / 1000;
     const maxRssMb = rss.stop();
     const cpuAfter = readCpuMs(pid);
+    const clientCpu = process.cpuUsage(clientCpuBefore);
     const countersAfter = await readRuntimeCounters(runtime.url);
     loops.forEach((loop) => loop.close());
     await runtime.stop();
@@ -207,6 +221,7 @@ export async function runLevel(args: {
       queriesPerRoundTrip: per(countersAfter.queries, countersBefore.queries),
       transactionsPerRoundTrip: per(countersAfter.transactions, countersBefore.transactions),
       cpuMsPerRoundTrip: per(cpuAfter, cpuBefore),
+      clientCpuMsPerRoundTrip: per((clientCpu.user + clientCpu.system) / 1000, 0),
       maxRssMb,
       ...(intervals ? { intervals } : {}),
     };

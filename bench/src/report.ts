@@ -20,6 +20,7 @@ export function formatTable(results: readonly LevelResult[]): string {
     'stmts/rt',
     'queries/rt',
     'CPU ms/rt',
+    'client CPU ms/rt',
     'max RSS MB',
   ];
   const rows = results.map((r) => [
@@ -35,6 +36,7 @@ export function formatTable(results: readonly LevelResult[]): string {
     fixed(r.statementsPerRoundTrip, 1),
     fixed(r.queriesPerRoundTrip, 1),
     fixed(r.cpuMsPerRoundTrip, 2),
+    fixed(r.clientCpuMsPerRoundTrip ?? null, 2),
     fixed(r.maxRssMb, 0),
   ]);
   const widths = header.map((h, i) =>

@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { BatonClient } from '@baton/client';
 import type { SessionEvent } from '@baton/domain';
+import type { LeanTarget } from './lean-http';
+import { leanMutate, leanSessionEvents } from './lean-http';
 
 type Dispatched = Extract<SessionEvent, { type: 'tool_call.dispatched' }>['data'];
 
@@ -26,7 +28,8 @@ const GRACE_MS = 30_000;
 
 /** What one session tells its client. */
 interface SessionHandlers {
-  onDispatched(call: Dispatched): void;
+  /** With the session's id: a call may come before `messages.send` has even answered. */
+  onDispatched(sessionId: string, call: Dispatched): void;
   onIdle(): void;
   onError(error: Error): void;
 }
@@ -34,38 +37,41 @@ interface SessionHandlers {
 /** Creates a session, follows its events and sends the message that starts its run. */
 async function openSession(
   client: BatonClient,
+  target: LeanTarget,
   handlers: SessionHandlers,
 ): Promise<{ sessionId: string; close: () => void }> {
   const { id: sessionId } = await client.sessions.create.mutate({ agent: 'coder', title: 'bench' });
   const seen = new Set<string>();
   let started = false;
-  const subscription = client.sessions.events.subscribe(
-    { sessionId, lastEventId: null },
-    {
-      onData: ({ data }) => {
-        if (data.type === 'tool_call.dispatched' && !seen.has(data.data.callId)) {
-          seen.add(data.data.callId);
-          handlers.onDispatched(data.data);
-        } else if (data.type === 'run.state' && data.data.to !== 'idle') {
-          started = true;
-        } else if (data.type === 'run.state' && started) {
-          handlers.onIdle();
-        }
-      },
-      onError: (error) =>
-        handlers.onError(error instanceof Error ? error : new Error(String(error))),
+  const close = leanSessionEvents(
+    target,
+    sessionId,
+    (event) => {
+      if (event.type === 'tool_call.dispatched' && !seen.has(event.data.callId)) {
+        seen.add(event.data.callId);
+        handlers.onDispatched(sessionId, event.data);
+      } else if (event.type === 'run.state' && event.data.to !== 'idle') {
+        started = true;
+      } else if (event.type === 'run.state' && started) {
+        handlers.onIdle();
+      }
     },
+    (error) => handlers.onError(error),
   );
   await client.messages.send.mutate({ sessionId, content: 'read some files' });
-  return { sessionId, close: () => subscription.unsubscribe() };
+  return { sessionId, close };
 }
 
 /** Starts the first session; `drive` answers its calls and those of the sessions after it. */
-export function startLoopClient(client: BatonClient, resultBytes: number): LoopClient {
+export function startLoopClient(
+  client: BatonClient,
+  target: LeanTarget,
+  resultBytes: number,
+): LoopClient {
   const content = 'x'.repeat(resultBytes);
   const durations: number[] = [];
   let current: { sessionId: string; close: () => void } | null = null;
-  let pending: Dispatched | null = null;
+  let pending: { sessionId: string; call: Dispatched } | null = null;
   let handlers: SessionHandlers;
   let becameReady: () => void = () => undefined;
   let failedEarly: (error: Error) => void = () => undefined;
@@ -75,16 +81,16 @@ export function startLoopClient(client: BatonClient, resultBytes: number): LoopC
   });
   // Until `drive` starts: remember the first call, and report failures through `ready`.
   handlers = {
-    onDispatched: (call) => {
-      pending = call;
+    onDispatched: (sessionId, call) => {
+      pending = { sessionId, call };
       becameReady();
     },
     onIdle: () => failedEarly(new Error('the session ended before the benchmark started')),
     onError: (error) => failedEarly(error),
   };
   const open = (): Promise<void> =>
-    openSession(client, {
-      onDispatched: (call) => handlers.onDispatched(call),
+    openSession(client, target, {
+      onDispatched: (sessionId, call) => handlers.onDispatched(sessionId, call),
       onIdle: () => handlers.onIdle(),
       onError: (error) => handlers.onError(error),
     }).then((session) => {
@@ -105,25 +111,23 @@ export function startLoopClient(client: BatonClient, resultBytes: number): LoopC
           else resolve();
         };
         let startedAt: number | null = null;
-        const submit = (call: Dispatched): void => {
+        const submit = (sessionId: string, call: Dispatched): void => {
           startedAt = performance.now();
-          client.toolResults.submit
-            .mutate({
-              sessionId: current?.sessionId ?? '',
-              callId: call.callId,
-              result: { content },
-            })
-            .catch(finish);
+          leanMutate(target, 'toolResults.submit', {
+            sessionId,
+            callId: call.callId,
+            result: { content },
+          }).catch(finish);
         };
         handlers = {
-          onDispatched: (call) => {
+          onDispatched: (sessionId, call) => {
             const now = performance.now();
             if (startedAt !== null) {
               durations.push(now - startedAt);
               onRoundTrip?.(now - startedAt);
             }
             if (now >= deadline) return finish();
-            submit(call);
+            submit(sessionId, call);
           },
           onIdle: () => {
             startedAt = null;
@@ -132,7 +136,7 @@ export function startLoopClient(client: BatonClient, resultBytes: number): LoopC
           },
           onError: finish,
         };
-        if (pending) submit(pending);
+        if (pending) submit(pending.sessionId, pending.call);
       });
       return durations;
     },
