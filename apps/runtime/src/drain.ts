@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import { isEventStream, writeFramesByTick } from './event-stream-writes';
 
 /**
  * The answer to a request that arrives while the runtime drains: readable by a load balancer
@@ -31,29 +32,6 @@ export interface HttpDrain {
    * left are cut.
    */
   drain(ms: number): Promise<void>;
-}
-
-const isEventStream = (res: http.ServerResponse): boolean =>
-  String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
-
-/**
- * Has an event stream's response write whole SSE frames only. tRPC writes a frame in pieces
- * (its `event:`, `data:` and `id:` lines, then the blank line that ends it); held until the
- * blank line, the frame goes out in one write, so a stream ended at any moment — a slow client
- * holding a write back included — ends between two frames.
- */
-function writeWholeFrames(res: http.ServerResponse): void {
-  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-  let held: Buffer[] = [];
-  res.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-    if (rest.length > 0 || !isEventStream(res)) return write(chunk, ...rest);
-    const bytes = Buffer.from(chunk);
-    held.push(bytes);
-    if (!bytes.toString('latin1').endsWith('\n\n')) return true;
-    const frame = Buffer.concat(held);
-    held = [];
-    return write(frame);
-  }) as typeof res.write;
 }
 
 /**
@@ -105,7 +83,7 @@ export function createHttpDrain(server: http.Server): HttpDrain {
         res.end(DRAINING_BODY);
         return false;
       }
-      writeWholeFrames(res);
+      writeFramesByTick(res);
       inFlight.set(res, req);
       res.once('close', () => finished(res));
       return true;
