@@ -1,5 +1,5 @@
 import type { SessionInput } from '@baton/domain';
-import { defaultDomainConfig, sequentialIds } from '@baton/domain';
+import { sequentialIds } from '@baton/domain';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyInput } from './repo/apply-input';
@@ -10,7 +10,15 @@ import { createSession } from './repo/sessions';
 import { decisions, events, leases, messages, sessions, toolCalls } from './schema';
 import { testBackends, useTestDatabase } from './testing/backends';
 import type { Clock } from './testing/fixtures';
-import { apply, newSession, sessionAwaitingOneCall, stepDone, testClock } from './testing/fixtures';
+import {
+  apply,
+  contextsOf,
+  decideAt,
+  newSession,
+  sessionAwaitingOneCall,
+  stepDone,
+  testClock,
+} from './testing/fixtures';
 import { advanceMirror, createMirror, expectStoredAsMirror } from './testing/mirror';
 
 describe.each(testBackends(inject('databaseUrl')))('applyInput on $kind', (backend) => {
@@ -115,7 +123,13 @@ describe.each(testBackends(inject('databaseUrl')))('applyInput on $kind', (backe
     const { database } = t;
     const sessionId = await newSession(database, clock, { clientId: 'client-a' });
     const input: SessionInput = { type: 'user_message', text: 'hi' };
-    const base = { input, ctx: { now: clock.now, config: defaultDomainConfig }, holder: 'w' };
+    const base = {
+      input,
+      decide: decideAt(input, clock.now),
+      now: clock.now,
+      holder: 'w',
+      contexts: contextsOf(database),
+    };
     expect(
       await applyInput(database, { ...base, sessionId, access: { clientId: 'client-b' } }),
     ).toEqual({ notFound: true });
@@ -132,6 +146,7 @@ describe.each(testBackends(inject('databaseUrl')))('applyInput on $kind', (backe
     const operator = await applyInput(database, {
       ...base,
       input: { type: 'cancel_run', reason: 'stop', by: 'op' },
+      decide: decideAt({ type: 'cancel_run', reason: 'stop', by: 'op' }, clock.now),
       sessionId,
       access: { clientId: null },
     });
@@ -274,8 +289,10 @@ describe.each(testBackends(inject('databaseUrl')))('applyInput on $kind', (backe
         applyInput(connection, {
           sessionId,
           input,
-          ctx: { now: clock.now, config: defaultDomainConfig },
+          decide: decideAt(input, clock.now),
+          now: clock.now,
           holder: `worker-${i}`,
+          contexts: contextsOf(connection),
         }),
       ),
     );

@@ -12,8 +12,6 @@ import {
 } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { LocalEvents } from './local-events';
-import type { ContextCache } from './repo/context-cache';
-import { createContextCache } from './repo/context-cache';
 import { pipelinedTransaction, preparing } from './postgres-transaction';
 import { createLocalEvents } from './local-events';
 import * as schema from './schema';
@@ -46,8 +44,6 @@ export interface Database {
   transactionCount(): number;
   /** This process's committed events, for its own followers (see {@link LocalEvents}). */
   readonly localEvents: LocalEvents;
-  /** The contexts this process's model steps were given lately (see {@link ContextCache}). */
-  readonly contexts: ContextCache;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
@@ -158,7 +154,6 @@ function openPostgres(url: string): Database {
     queryCount: counter.count,
     transactionCount: commits.count,
     localEvents: createLocalEvents(),
-    contexts: createContextCache(),
     transaction: commits.counting(transaction),
     async listen(channel, onPayload, onReconnect) {
       listener ??= postgres(url, { ...options, max: 1 });
@@ -206,7 +201,6 @@ export function pgliteDatabase(client: PGlite): Database {
     queryCount: counter.count,
     transactionCount: commits.count,
     localEvents: createLocalEvents(),
-    contexts: createContextCache(),
     transaction: commits.counting((fn) => db.transaction((tx) => fn(tx))),
     async listen(channel, onPayload) {
       const unlisten = await client.listen(channel, onPayload);

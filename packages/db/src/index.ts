@@ -13,6 +13,8 @@ export * as schema from './schema';
 export { TokenRole } from './schema';
 export * from './repo/apply-input';
 export { findExpiredApprovals } from './repo/approvals';
+export { CONTEXT_CACHE_LIMITS, createContextCache } from './repo/context-cache';
+export type { ContextCache, ContextCacheLimits } from './repo/context-cache';
 export type { KeysetPosition, Page } from './repo/cursor';
 export { listDecisions } from './repo/decisions';
 export type { DecisionFilter } from './repo/decisions';

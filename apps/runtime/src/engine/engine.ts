@@ -1,10 +1,11 @@
 import type { Access, AppliedInput, Database, SessionNotFound } from '@baton/db';
-import { applyInput, releaseLease } from '@baton/db';
+import { applyInput, createContextCache, releaseLease } from '@baton/db';
 import type { DomainConfig, Effect, SessionInput } from '@baton/domain';
 import type { Logger } from 'pino';
 import type { Limiter } from './limiter';
 import type { RunModelStep } from './ports';
 import type { EngineMetrics } from './metrics';
+import { decisionOf } from './decide';
 import { runStepEffect } from './step-runner';
 
 /** What the engine needs from the rest of the runtime. */
@@ -56,6 +57,8 @@ export interface Engine {
 /** Creates the engine of one replica. */
 export function createEngine(deps: EngineDeps): Engine {
   const now = deps.now ?? Date.now;
+  // The contexts this replica's steps were given lately: its own cache, not the database's.
+  const contexts = createContextCache();
   const controllers = new Map<string, AbortController>();
   const running = new Set<Promise<void>>();
   let closed = false;
@@ -99,10 +102,13 @@ export function createEngine(deps: EngineDeps): Engine {
 
   const engine: Engine = {
     async apply(sessionId, input, options = {}) {
+      const at = now();
       const applied = await applyInput(deps.database, {
         sessionId,
         input,
-        ctx: { now: now(), config: deps.config },
+        decide: decisionOf(input, at, deps.config),
+        now: at,
+        contexts,
         holder: deps.holder,
         leaseMs: deps.leaseMs,
         ...(options.access ? { access: options.access } : {}),

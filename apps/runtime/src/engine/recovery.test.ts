@@ -1,10 +1,18 @@
 import type { AppliedInput, Database, SessionNotFound } from '@baton/db';
-import { applyInput, createSession, migrate, openDatabase, releaseLease } from '@baton/db';
+import {
+  applyInput,
+  createContextCache,
+  createSession,
+  migrate,
+  openDatabase,
+  releaseLease,
+} from '@baton/db';
 import type { SessionInput } from '@baton/domain';
 import { defaultDomainConfig } from '@baton/domain';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from './engine';
+import { decisionOf } from './decide';
 import { startRecovery, sweepOnce } from './recovery';
 
 let database: Database;
@@ -26,7 +34,9 @@ async function stepWithExpiredLease(
   const applied = await applyInput(database, {
     sessionId: session.id,
     input: { type: 'user_message', text: 'hello' },
-    ctx: { now: now - 10_000, config: defaultDomainConfig },
+    decide: decisionOf({ type: 'user_message', text: 'hello' }, now - 10_000, defaultDomainConfig),
+    now: now - 10_000,
+    contexts: createContextCache(),
     holder,
     leaseMs,
   });

@@ -1,6 +1,7 @@
 import type { AppliedInput, Database, SessionNotFound } from '@baton/db';
 import {
   applyInput,
+  createContextCache,
   createSession,
   findExpiredLeases,
   migrate,
@@ -12,6 +13,7 @@ import { defaultDomainConfig } from '@baton/domain';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelStepError } from '../models/errors';
+import { decisionOf } from './decide';
 import { createLimiter } from './limiter';
 import type { EngineMetrics } from './metrics';
 import type { ModelStepOutput, RunModelStep } from './ports';
@@ -22,6 +24,7 @@ let database: Database;
 const logger = pino({ level: 'silent' });
 const now = Date.UTC(2030, 0, 1);
 const holder = 'replica-here';
+const contexts = createContextCache();
 const metrics = { observeModelStep: () => undefined } as unknown as EngineMetrics;
 /** What a dropped PostgreSQL connection looks like to the engine: SQL and parameters inside. */
 const dropped = (): Error =>
@@ -55,7 +58,9 @@ function applyDirectly(
   return applyInput(database, {
     sessionId,
     input,
-    ctx: { now, config: defaultDomainConfig },
+    decide: decisionOf(input, now, defaultDomainConfig),
+    now,
+    contexts,
     holder,
     leaseMs: 60_000,
   });

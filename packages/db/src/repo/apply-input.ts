@@ -1,17 +1,13 @@
 import type {
-  DomainConfig,
-  IdKind,
   Message,
   SessionEvent,
   SessionInput,
   SessionState,
   TransitionResult,
 } from '@baton/domain';
-import { transition } from '@baton/domain';
 import type { Database, Db } from '../client';
 import { isUniqueViolation } from '../errors';
 import { committingLocally } from '../local-events';
-import { newId, sha256Hex } from '../ids';
 import { commitTransition } from './commit';
 import type { ContextCache, ContextRead } from './context-cache';
 import { findMessageIdByIdempotencyKey } from './messages';
@@ -26,8 +22,13 @@ export const DEFAULT_LEASE_MS = 30_000;
 export interface ApplyInputArgs {
   readonly sessionId: string;
   readonly input: SessionInput;
-  /** The clock reading (ms since the epoch) and the settings the domain decides with. */
-  readonly ctx: { readonly now: number; readonly config: DomainConfig };
+  /**
+   * The decision: given the working set loaded for `input` under the session lock, what to do
+   * (the engine passes the domain's `transition`). The database only loads and remembers.
+   */
+  readonly decide: (state: SessionState) => TransitionResult;
+  /** The clock reading (ms since the epoch) the decision was made at: leases and activity. */
+  readonly now: number;
   /** Who will run the model steps this input starts: their lease is written in its name. */
   readonly holder: string;
   /** How long those leases hold (default {@link DEFAULT_LEASE_MS}). */
@@ -36,8 +37,8 @@ export interface ApplyInputArgs {
   readonly access?: Access;
   /** For a `user_message`: a repeated send with the same key replays the first one. */
   readonly idempotencyKey?: string;
-  /** Makes the ids of new records (default: random, unique across processes). For tests. */
-  readonly newId?: (kind: IdKind) => string;
+  /** The process's cache of step contexts, which the steps this input starts are read through. */
+  readonly contexts: ContextCache;
 }
 
 /** What applying an input did. */
@@ -78,7 +79,7 @@ function unchanged(state: SessionState): TransitionResult {
 /** What one attempt inside the transaction produced, and the context reads to remember. */
 type Attempt = { applied: AppliedInput | SessionNotFound; reads: ContextRead[] };
 
-async function applyLocked(tx: Db, args: ApplyInputArgs, contexts: ContextCache): Promise<Attempt> {
+async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<Attempt> {
   // Both sent at once, the lock first: one round trip (see prefetchCalls).
   const [stored, prefetched] = await Promise.all([
     lockSession(tx, args.sessionId),
@@ -105,17 +106,12 @@ async function applyLocked(tx: Db, args: ApplyInputArgs, contexts: ContextCache)
       return { applied, reads: [] };
     }
   }
-  const result = transition(state, args.input, {
-    now: args.ctx.now,
-    config: args.ctx.config,
-    newId: args.newId ?? newId,
-    digest: sha256Hex,
-  });
+  const result = args.decide(state);
   const committed = commitTransition(tx, {
     loaded: state,
     lastSeq: stored.lastSeq,
     result,
-    now: args.ctx.now,
+    now: args.now,
     lease: { holder: args.holder, ms: args.leaseMs ?? DEFAULT_LEASE_MS },
     ...(args.input.type === 'user_message' && args.idempotencyKey !== undefined
       ? { idempotencyKey: args.idempotencyKey }
@@ -126,7 +122,7 @@ async function applyLocked(tx: Db, args: ApplyInputArgs, contexts: ContextCache)
   const contextReads = result.effects.flatMap((effect) =>
     effect.type === 'run_model_step'
       ? [
-          contexts
+          args.contexts
             .read(tx, {
               sessionId: session.id,
               subtaskId: effect.owner.kind === 'subtask' ? effect.owner.subtaskId : null,
@@ -150,7 +146,8 @@ async function applyLocked(tx: Db, args: ApplyInputArgs, contexts: ContextCache)
 /**
  * Decides and commits one input, atomically: in one transaction it takes the session lock
  * ({@link lockSession}, the per-session serialization across processes and replicas), loads
- * the working set, runs the domain's `transition`, and writes the result — changed records as
+ * the working set, asks `decide` (the engine's call of the domain) what to do, and writes the
+ * result — changed records as
  * compare-and-set, new messages, decisions and events, the lease of any step it starts — then
  * NOTIFYs subscribers at commit. A refused input commits only what the domain recorded for it
  * (its decision). Anything that throws rolls the whole transaction back: nothing is left behind.
@@ -191,7 +188,7 @@ async function applyAndRemember(
   database: Database,
   args: ApplyInputArgs,
 ): Promise<AppliedInput | SessionNotFound> {
-  const attempt = await database.transaction((tx) => applyLocked(tx, args, database.contexts));
+  const attempt = await database.transaction((tx) => applyLocked(tx, args));
   for (const read of attempt.reads) read.remember();
   return attempt.applied;
 }

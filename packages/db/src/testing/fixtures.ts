@@ -1,9 +1,19 @@
-import type { DomainConfig, SessionInput, StepToolCall } from '@baton/domain';
-import { defaultDomainConfig } from '@baton/domain';
+import type {
+  DomainConfig,
+  IdKind,
+  SessionInput,
+  SessionState,
+  StepToolCall,
+  TransitionResult,
+} from '@baton/domain';
+import { defaultDomainConfig, transition } from '@baton/domain';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../client';
 import type { AppliedInput, ApplyInputArgs } from '../repo/apply-input';
 import { applyInput } from '../repo/apply-input';
+import type { ContextCache } from '../repo/context-cache';
+import { createContextCache } from '../repo/context-cache';
+import { newId, sha256Hex } from '../ids';
 import { appendEvents, notifyEvents } from '../repo/events';
 import { createSession, lockSession } from '../repo/sessions';
 import { sessions } from '../schema';
@@ -18,20 +28,49 @@ export function testClock(start = Date.UTC(2030, 0, 1)): Clock {
   return { now: start };
 }
 
+/**
+ * The decision the runtime's engine makes: the domain's transition at `now`, with `config`
+ * (default: SPEC defaults), ids from `ids` (default: unique ones) and SHA-256 digests.
+ */
+export function decideAt(
+  input: SessionInput,
+  now: number,
+  options: { config?: Partial<DomainConfig>; ids?: (kind: IdKind) => string } = {},
+): (state: SessionState) => TransitionResult {
+  const config = { ...defaultDomainConfig, ...options.config };
+  return (state) =>
+    transition(state, input, { now, config, newId: options.ids ?? newId, digest: sha256Hex });
+}
+
+const caches = new WeakMap<Database, ContextCache>();
+
+/** The context cache of the process holding `database` (one per database, as in the runtime). */
+export function contextsOf(database: Database): ContextCache {
+  let cache = caches.get(database);
+  if (!cache) caches.set(database, (cache = createContextCache()));
+  return cache;
+}
+
 /** Applies `input` and fails the test when the session is not found. */
 export async function apply(
   database: Database,
-  args: Omit<ApplyInputArgs, 'ctx' | 'holder'> & {
+  args: Omit<ApplyInputArgs, 'decide' | 'now' | 'holder' | 'contexts'> & {
     clock: Clock;
     config?: Partial<DomainConfig>;
     holder?: string;
+    newId?: (kind: IdKind) => string;
   },
 ): Promise<AppliedInput> {
-  const { clock, config, holder, ...rest } = args;
+  const { clock, config, holder, newId: ids, ...rest } = args;
   const applied = await applyInput(database, {
     ...rest,
-    ctx: { now: clock.now, config: { ...defaultDomainConfig, ...config } },
+    decide: decideAt(args.input, clock.now, {
+      ...(config ? { config } : {}),
+      ...(ids ? { ids } : {}),
+    }),
+    now: clock.now,
     holder: holder ?? 'worker-a',
+    contexts: contextsOf(database),
   });
   if (applied.notFound) throw new Error(`session ${args.sessionId} not found`);
   return applied;
