@@ -294,6 +294,7 @@ describe.each(backends(inject('databaseUrl')))(
         answer = await ask(`baton_guess_${guesses++}`);
       }
       expect(answer).toEqual({ status: 429, code: 'TOO_MANY_REQUESTS' });
+      const exhaustedAt = performance.now();
       // The repeated guess spent one; the budget refills by one a second meanwhile.
       expect(guesses).toBeGreaterThanOrEqual(FAILED_LOOKUPS_PER_MINUTE - 1);
       expect(guesses).toBeLessThan(FAILED_LOOKUPS_PER_MINUTE + 20);
@@ -302,7 +303,14 @@ describe.each(backends(inject('databaseUrl')))(
       const flood = await Promise.all(
         Array.from({ length: 100 }, (_, i) => ask(`baton_more_${i}`)),
       );
-      expect(flood.filter((a) => a.code === 'TOO_MANY_REQUESTS').length).toBeGreaterThanOrEqual(98);
+      // The budget refills meanwhile (one look-up a second): at most that many more get through,
+      // however slowly a loaded machine serves the flood.
+      const refilled = Math.ceil(
+        ((performance.now() - exhaustedAt) / 60_000) * FAILED_LOOKUPS_PER_MINUTE,
+      );
+      expect(flood.filter((a) => a.code !== 'TOO_MANY_REQUESTS').length).toBeLessThanOrEqual(
+        refilled + 1,
+      );
       // A scrape may count sessions, a recovery sweep may run: nothing near a query per request.
       expect((await queriesRun(runtime.url)) - before).toBeLessThan(10);
     });
