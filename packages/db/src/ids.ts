@@ -26,7 +26,10 @@ export function newId(kind: RecordKind): string {
   return `${kind}_${time}${seq}${randomBytes(8).toString('hex')}`;
 }
 
-/** The SHA-256 of a text's UTF-8 bytes, in hex: the domain's `digest` (see TransitionContext). */
+/**
+ * The SHA-256 of a text's UTF-8 bytes, in hex: how a token's secret is stored, and the domain's
+ * `digest` (see TransitionContext).
+ */
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

@@ -6,7 +6,7 @@
 export * from './client';
 export * from './errors';
 export * from './event-id';
-export { newId } from './ids';
+export { newId, sha256Hex } from './ids';
 export type { RecordKind } from './ids';
 export { migrate, MIGRATIONS_FOLDER } from './migrate';
 export * as schema from './schema';

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { AppliedInput, Database, SessionNotFound } from '@baton/db';
 import { appendStepText, releaseLease, renewLease } from '@baton/db';
 import type { Effect, Message, SessionInput } from '@baton/domain';
@@ -210,13 +211,5 @@ async function commitWithRetry(
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database, Db } from '../client';
 import { newId } from '../ids';
@@ -6,6 +6,7 @@ import type { TokenRole } from '../schema';
 import { apiTokens, sessions } from '../schema';
 import { iso, isoOrNull } from './dates';
 import { rowsOf } from './raw';
+import { sha256Hex } from '../ids';
 
 /** An API token as listed: never its secret nor its hash. */
 export interface ApiToken {
@@ -32,7 +33,7 @@ function toApiToken(row: TokenRow): ApiToken {
 
 /** The SHA-256 (hex) under which a token's secret is stored and looked up. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return sha256Hex(token);
 }
 
 /**
