@@ -11,15 +11,16 @@ describe('createRateLimiter', () => {
     expect([limiter.allow('a'), limiter.allow('a')]).toEqual([true, false]);
   });
 
-  it('tells whether a budget is spent without taking from it', () => {
+  it('takes back what was given back, up to the limit', () => {
     const limiter = createRateLimiter(2, { now: () => 0 });
-    expect(limiter.spent('a')).toBe(false);
-    limiter.allow('a');
-    expect(limiter.spent('a')).toBe(false);
-    limiter.allow('a');
-    expect(limiter.spent('a')).toBe(true);
-    expect(limiter.spent('a')).toBe(true);
-    expect(limiter.allow('a')).toBe(false);
+    limiter.giveBack('a');
+    expect([limiter.allow('a'), limiter.allow('a'), limiter.allow('a')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    limiter.giveBack('a');
+    expect([limiter.allow('a'), limiter.allow('a')]).toEqual([true, false]);
   });
 
   it('forgets keys idle for a minute, so a new key per request does not grow it forever', () => {
@@ -41,6 +42,6 @@ describe('createRateLimiter', () => {
     expect(limiter.allow('busy')).toBe(false);
     limiter.allow('one more');
     expect(limiter.size).toBe(100);
-    expect(limiter.spent('busy')).toBe(true);
+    expect(limiter.allow('busy')).toBe(false);
   });
 });

@@ -6,8 +6,11 @@
 export interface RateLimiter {
   /** Takes one from `key`'s budget; false, taking nothing, when it is spent. */
   allow(key: string): boolean;
-  /** Whether `key`'s budget is spent, without taking from it. */
-  spent(key: string): boolean;
+  /**
+   * Returns one to `key`'s budget, taken by an {@link RateLimiter.allow} for something that
+   * turned out not to count (a look-up charged in advance that found its token).
+   */
+  giveBack(key: string): void;
   /** How many keys it remembers (an idle key is forgotten: it is as good as new). */
   readonly size: number;
 }
@@ -20,7 +23,7 @@ export function createRateLimiter(
   perMinute: number,
   options: { now?: () => number; maxKeys?: number } = {},
 ): RateLimiter {
-  if (perMinute <= 0) return { allow: () => true, spent: () => false, size: 0 };
+  if (perMinute <= 0) return { allow: () => true, giveBack: () => undefined, size: 0 };
   const now = options.now ?? Date.now;
   const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
   // In the order last seen: the first is the one idle longest.
@@ -59,9 +62,9 @@ export function createRateLimiter(
       bucket.tokens -= 1;
       return true;
     },
-    spent(key) {
+    giveBack(key) {
       const bucket = buckets.get(key);
-      return bucket !== undefined && level(bucket, now()) < 1;
+      if (bucket) bucket.tokens = Math.min(perMinute, bucket.tokens + 1);
     },
     get size() {
       return buckets.size;

@@ -151,6 +151,19 @@ describe('openTokenCache', () => {
     expect(await strict.find(hashToken(token), '10.0.0.1')).toMatchObject({ status: 'found' });
   });
 
+  it('charges a look-up before it queries, so a flood sent at once gets no more than the budget', async () => {
+    const strict = await deafCacheWith({
+      failedLookups: createRateLimiter(3, { now: () => clock }),
+    });
+    const { token } = await newToken('found, and given back');
+    expect(await strict.find(hashToken(token), '10.0.0.3')).toMatchObject({ status: 'found' });
+    const flood = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => strict.find(hashToken(`flood ${i}`), '10.0.0.3')),
+    );
+    expect(flood.filter((answer) => answer.status === 'unknown')).toHaveLength(3);
+    expect(flood.filter((answer) => answer.status === 'throttled')).toHaveLength(17);
+  });
+
   it('shares one lookup between concurrent requests and caches nothing it read before a revocation', async () => {
     const { id, token } = await newToken('racing');
     let first!: Promise<unknown>;

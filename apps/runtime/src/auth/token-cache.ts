@@ -121,14 +121,12 @@ export async function openTokenCache(
   };
   const unsubscribe = await subscribeTokenRevocations(database, forget);
 
-  const lookUp = (tokenHash: string, from: string): Promise<ApiToken | null> => {
+  const lookUp = (tokenHash: string): Promise<ApiToken | null> => {
     const started = generation;
     const lookup = findTokenByHash(database.db, tokenHash)
       .then((token) => {
-        if (!token) {
-          rememberUnknown(tokenHash);
-          failedLookups.allow(from);
-        } else if (generation === started) {
+        if (!token) rememberUnknown(tokenHash);
+        else if (generation === started) {
           found.set(tokenHash, { token, until: now() + ttlMs });
         }
         return token;
@@ -151,8 +149,12 @@ export async function openTokenCache(
       if ((unknown.get(tokenHash) ?? 0) > now()) return outcome(null);
       const pending = inFlight.get(tokenHash);
       if (pending) return outcome(await pending);
-      if (failedLookups.spent(from)) return { status: 'throttled' };
-      return outcome(await lookUp(tokenHash, from));
+      // Charged before the query, so that a flood of made-up tokens sent at once cannot pass
+      // the check together while their queries run; a look-up that finds its token is given back.
+      if (!failedLookups.allow(from)) return { status: 'throttled' };
+      const token = await lookUp(tokenHash);
+      if (token) failedLookups.giveBack(from);
+      return outcome(token);
     },
     forget,
     streams,
