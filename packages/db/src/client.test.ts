@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import type { Database } from './client';
 import { describe, expect, inject, it } from 'vitest';
 import { TransactionRolledBackError } from './postgres-transaction';
 import { rowsOf } from './repo/raw';
@@ -6,6 +7,16 @@ import { sessions } from './schema';
 import { testBackends, useTestDatabase } from './testing/backends';
 
 const postgresOnly = testBackends(inject('databaseUrl')).filter((b) => b.kind === 'postgres');
+
+/** Whether the backend `pid` is running `pg_sleep` now. */
+async function isSleeping(database: Database, pid: number): Promise<boolean> {
+  const rows = rowsOf<{ sleeping: boolean }>(
+    await database.db.execute(sql`
+      SELECT count(*) > 0 AS sleeping FROM pg_stat_activity
+       WHERE pid = ${pid}::int AND state = 'active' AND query LIKE '%pg_sleep%'`),
+  );
+  return rows[0]?.sleeping === true;
+}
 
 describe.each(postgresOnly)('the PostgreSQL client', (backend) => {
   const t = useTestDatabase(backend);
@@ -80,9 +91,13 @@ describe.each(postgresOnly)('the PostgreSQL client', (backend) => {
         await tx.execute(sql`CREATE TABLE killed_table (x int)`);
         const [me] = rowsOf<{ pid: number }>(await tx.execute(sql`SELECT pg_backend_pid() AS pid`));
         // Killed while a statement runs, so the driver learns of it from that statement.
-        const running = tx.execute(sql`SELECT pg_sleep(${5}::int)`);
+        // drizzle sends a statement only once it is awaited or chained: `.catch` starts it now.
+        const running = tx.execute(sql`SELECT pg_sleep(${5}::int)`).catch(() => undefined);
+        // Only once the server runs it: killed before, the loss would reach the driver between
+        // statements, another path than the one under test.
+        while (!(await isSleeping(other, me?.pid ?? 0))) await new Promise(setImmediate);
         await other.db.execute(sql`SELECT pg_terminate_backend(${me?.pid ?? 0}::int)`);
-        await running.catch(() => undefined);
+        await running;
         // A statement after the loss fails at once; it is never written to the dead connection.
         await tx.execute(sql`SELECT ${2}::int`);
       })
