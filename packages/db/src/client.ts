@@ -4,7 +4,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { createTableRelationsHelpers, extractTablesRelationalConfig } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePglite, PgliteSession, PgliteTransaction } from 'drizzle-orm/pglite';
 import {
   drizzle as drizzlePostgres,
   PostgresJsSession,
@@ -15,6 +15,8 @@ import type { LocalEvents } from './local-events';
 import { pipelinedTransaction, preparing } from './postgres-transaction';
 import { createLocalEvents } from './local-events';
 import * as schema from './schema';
+import type { Statements } from './statements';
+import { withStatements } from './statements';
 
 /** Baton's drizzle schema, every table. */
 export type Schema = typeof schema;
@@ -114,12 +116,7 @@ export async function openDatabase(location: DatabaseLocation = {}): Promise<Dat
  */
 function transactionsOn(pool: postgres.Sql, logger: { logQuery: () => void }) {
   const dialect = new PgDialect();
-  const tables = extractTablesRelationalConfig<Relations>(schema, createTableRelationsHelpers);
-  const relational = {
-    fullSchema: schema,
-    schema: tables.tables,
-    tableNamesMap: tables.tableNamesMap,
-  };
+  const relational = relationalSchema();
   return <T>(fn: (tx: Db) => Promise<T>): Promise<T> =>
     pipelinedTransaction(pool, (sql) => {
       // drizzle types a transaction's session as over a `TransactionSql`; ours is a reserved
@@ -132,8 +129,39 @@ function transactionsOn(pool: postgres.Sql, logger: { logQuery: () => void }) {
         relational,
         { logger },
       );
-      return fn(new PostgresJsTransaction<Schema, Relations>(dialect, session, relational));
+      const tx = new PostgresJsTransaction<Schema, Relations>(dialect, session, relational);
+      return fn(withStatements(tx, postgresStatements(connection, logger)));
     });
+}
+
+/** What drizzle's transactions need to know of the schema (what its `drizzle()` builds). */
+function relationalSchema() {
+  const tables = extractTablesRelationalConfig<Relations>(schema, createTableRelationsHelpers);
+  return { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
+}
+
+/**
+ * Statements on a postgres.js client or connection (which {@link preparing} prepares). Each is
+ * started at once, so statements go out in the order they are called.
+ */
+function postgresStatements(sql: postgres.Sql, logger: { logQuery: () => void }): Statements {
+  return <Row>(text: string, parameters: readonly unknown[]) => {
+    logger.logQuery();
+    return sql
+      .unsafe(text, parameters as postgres.ParameterOrJSON<never>[])
+      .then((rows) => rows as unknown as Row[]);
+  };
+}
+
+/** Statements on a PGlite instance or transaction. */
+function pgliteStatements(
+  client: Pick<PGlite, 'query'>,
+  logger: { logQuery: () => void },
+): Statements {
+  return async <Row>(text: string, parameters: readonly unknown[]) => {
+    logger.logQuery();
+    return (await client.query<Row>(text, parameters as unknown[])).rows;
+  };
 }
 
 /** How long closing waits for running statements before it drops their connections. */
@@ -144,7 +172,11 @@ function openPostgres(url: string): Database {
   const client = postgres(url, { ...options, max: 10 });
   const counter = queryCounter();
   const commits = commitCounter();
-  const db: Db = drizzlePostgres({ client: preparing(client), schema, logger: counter });
+  const prepared = preparing(client);
+  const db: Db = withStatements(
+    drizzlePostgres({ client: prepared, schema, logger: counter }),
+    postgresStatements(prepared, counter),
+  );
   const transaction = transactionsOn(client, counter);
   // drizzle reconfigures the client it is given, so LISTEN gets a client of its own.
   let listener: postgres.Sql | null = null;
@@ -194,14 +226,28 @@ async function openPglite(dataDir: string): Promise<Database> {
 export function pgliteDatabase(client: PGlite): Database {
   const counter = queryCounter();
   const commits = commitCounter();
-  const db: Db = drizzlePglite({ client, schema, logger: counter });
+  const db: Db = withStatements(
+    drizzlePglite({ client, schema, logger: counter }),
+    pgliteStatements(client, counter),
+  );
+  const dialect = new PgDialect();
+  const relational = relationalSchema();
+  // What drizzle's `db.transaction` does, keeping hold of PGlite's transaction for statements.
+  const transaction = <T>(fn: (tx: Db) => Promise<T>): Promise<T> =>
+    client.transaction(async (open) => {
+      const session = new PgliteSession<Schema, Relations>(open, dialect, relational, {
+        logger: counter,
+      });
+      const tx = new PgliteTransaction<Schema, Relations>(dialect, session, relational);
+      return fn(withStatements(tx, pgliteStatements(open, counter)));
+    });
   return {
     kind: 'pglite',
     db,
     queryCount: counter.count,
     transactionCount: commits.count,
     localEvents: createLocalEvents(),
-    transaction: commits.counting((fn) => db.transaction((tx) => fn(tx))),
+    transaction: commits.counting(transaction),
     async listen(channel, onPayload) {
       const unlisten = await client.listen(channel, onPayload);
       return () => unlisten();

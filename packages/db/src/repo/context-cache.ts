@@ -1,8 +1,17 @@
 import type { Message } from '@baton/domain';
-import { and, asc, gt } from 'drizzle-orm';
 import type { Db } from '../client';
-import { messages } from '../schema';
-import { inContext, toMessage } from './messages';
+import { statementsOf } from '../statements';
+import type { MessageColumns } from './messages';
+import { MESSAGE_COLUMNS, messageOf } from './messages';
+
+/** A session history's messages appended after an ordinal. */
+const SESSION_MESSAGES_AFTER = `SELECT ${MESSAGE_COLUMNS} FROM messages
+  WHERE session_id = $1::text AND subtask_id IS NULL AND ordinal > $2::bigint ORDER BY ordinal`;
+
+/** A subtask's own messages appended after an ordinal. */
+const SUBTASK_MESSAGES_AFTER = `SELECT ${MESSAGE_COLUMNS} FROM messages
+  WHERE session_id = $1::text AND subtask_id = $3::text AND ordinal > $2::bigint
+  ORDER BY ordinal`;
 
 /** One context: a session's history (`subtaskId` null) or one subtask's own messages. */
 export interface ContextKey {
@@ -70,12 +79,13 @@ export function createContextCache(limits = CONTEXT_CACHE_LIMITS): ContextCache 
     async read(db, context) {
       const key = keyOf(context);
       const known = cache.get(key) ?? { messages: [], lastOrdinal: 0, chars: 0 };
-      const rows = await db
-        .select()
-        .from(messages)
-        .where(and(inContext(context), gt(messages.ordinal, known.lastOrdinal)))
-        .orderBy(asc(messages.ordinal));
-      const added = rows.map(toMessage);
+      const rows = await statementsOf(db)<MessageColumns>(
+        context.subtaskId === null ? SESSION_MESSAGES_AFTER : SUBTASK_MESSAGES_AFTER,
+        context.subtaskId === null
+          ? [context.sessionId, known.lastOrdinal]
+          : [context.sessionId, known.lastOrdinal, context.subtaskId],
+      );
+      const added = rows.map(messageOf);
       const read: Cached =
         rows.length === 0
           ? known

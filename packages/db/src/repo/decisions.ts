@@ -4,7 +4,8 @@ import type { Db } from '../client';
 import { decisions } from '../schema';
 import type { Page } from './cursor';
 import { decodeCursor, toPage } from './cursor';
-import { iso, toDate } from './dates';
+import { statementsOf } from '../statements';
+import { iso } from './dates';
 
 type DecisionRow = typeof decisions.$inferSelect;
 
@@ -15,8 +16,26 @@ function toDecision(row: DecisionRow): Decision {
 /** Records decisions. */
 export async function insertDecisions(tx: Db, records: readonly Decision[]): Promise<void> {
   if (records.length === 0) return;
-  await tx.insert(decisions).values(records.map((d) => ({ ...d, at: toDate(d.at) })));
+  const rows = records.map((d) => ({
+    id: d.id,
+    session_id: d.sessionId,
+    at: d.at,
+    kind: d.kind,
+    input: d.input,
+    call_id: d.callId,
+    plan_id: d.planId,
+    subtask_id: d.subtaskId,
+    agent: d.agent,
+    reason: d.reason,
+  }));
+  await statementsOf(tx)(INSERT_DECISIONS, [JSON.stringify(rows)]);
 }
+
+const INSERT_DECISIONS = `INSERT INTO decisions (id, session_id, at, kind, input, call_id,
+  plan_id, subtask_id, agent, reason)
+  SELECT * FROM jsonb_to_recordset($1::text::jsonb) AS r(id text, session_id text,
+  at timestamptz, kind text, input jsonb, call_id text, plan_id text, subtask_id text,
+  agent text, reason text)`;
 
 /** What {@link listDecisions} filters on, and where its page starts. */
 export interface DecisionFilter {

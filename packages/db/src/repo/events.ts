@@ -5,7 +5,8 @@ import type { Database, Db } from '../client';
 import { InvalidCursorError } from '../errors';
 import { decodeEventId, encodeEventId } from '../event-id';
 import { events } from '../schema';
-import { iso, toDate } from './dates';
+import { statementsOf } from '../statements';
+import { iso } from './dates';
 
 /** The NOTIFY channel a commit with events announces itself on; the payload is the session id. */
 export const EVENTS_CHANNEL = 'baton_events';
@@ -34,20 +35,36 @@ export async function appendEvents(
   args: { sessionId: string; afterSeq: number; events: readonly DomainEvent[] },
 ): Promise<SessionEvent[]> {
   if (args.events.length === 0) return [];
-  const rows = await tx
-    .insert(events)
-    .values(
-      args.events.map((event, i) => ({
-        sessionId: args.sessionId,
-        seq: args.afterSeq + i + 1,
-        type: event.type,
-        data: event.data,
-        at: toDate(event.at),
-      })),
-    )
-    .returning();
-  return rows.sort((a, b) => a.seq - b.seq).map(toSessionEvent);
+  const records = args.events.map((event, i) => ({
+    seq: args.afterSeq + i + 1,
+    type: event.type,
+    data: event.data,
+    at: event.at,
+  }));
+  const rows = await statementsOf(tx)<{ id: number; tx: string; seq: number }>(APPEND_EVENTS, [
+    args.sessionId,
+    JSON.stringify(records),
+  ]);
+  const stored = new Map(rows.map((row) => [row.seq, row]));
+  return records.map((record) => {
+    const row = stored.get(record.seq);
+    if (!row) throw new Error(`event ${record.seq} of session ${args.sessionId} was not stored`);
+    return {
+      id: encodeEventId({ tx: row.tx, id: row.id }),
+      sessionId: args.sessionId,
+      seq: record.seq,
+      type: record.type,
+      at: record.at,
+      data: record.data,
+    } as SessionEvent;
+  });
 }
+
+/** In `seq` order, so that ids (taken row by row) increase with `seq`. */
+const APPEND_EVENTS = `INSERT INTO events (session_id, seq, type, data, at)
+  SELECT $1::text, seq, type, data, at FROM jsonb_to_recordset($2::text::jsonb)
+    AS r(seq bigint, type text, data jsonb, at timestamptz) ORDER BY seq
+  RETURNING id::float8 AS id, tx::text AS tx, seq::float8 AS seq`;
 
 /**
  * Wakes every subscriber of the session's events when the transaction commits. The payload is

@@ -1,6 +1,7 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Database, Db } from '../client';
 import { leases, sessions } from '../schema';
+import { statementsOf } from '../statements';
 import { rowsOf } from './raw';
 
 /** A lease on a session's model step in flight. */
@@ -19,20 +20,19 @@ export interface Lease {
  * nobody. Unconditional: the caller holds the session lock and the domain chose the fence.
  */
 export async function writeLease(tx: Db, lease: Lease): Promise<void> {
-  const values = { ...lease, expiresAt: new Date(lease.expiresAt) };
-  await tx
-    .insert(leases)
-    .values(values)
-    .onConflictDoUpdate({
-      target: leases.sessionId,
-      set: {
-        stepId: values.stepId,
-        fence: values.fence,
-        holder: values.holder,
-        expiresAt: values.expiresAt,
-      },
-    });
+  await statementsOf(tx)(WRITE_LEASE, [
+    lease.sessionId,
+    lease.stepId,
+    lease.fence,
+    lease.holder,
+    new Date(lease.expiresAt).toISOString(),
+  ]);
 }
+
+const WRITE_LEASE = `INSERT INTO leases (session_id, step_id, fence, holder, expires_at)
+  VALUES ($1::text, $2::text, $3::int, $4::text, $5::text::timestamptz)
+  ON CONFLICT (session_id) DO UPDATE SET step_id = excluded.step_id, fence = excluded.fence,
+    holder = excluded.holder, expires_at = excluded.expires_at`;
 
 /**
  * Claims the lease of the step the session is running at `fence` for `holder` until

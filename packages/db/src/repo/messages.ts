@@ -3,7 +3,8 @@ import type { SQL } from 'drizzle-orm';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../client';
 import { messages } from '../schema';
-import { iso, toDate } from './dates';
+import { isoOfMs, msColumn, statementsOf } from '../statements';
+import { iso } from './dates';
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -34,13 +35,56 @@ export async function insertMessages(
   const keyed = idempotencyKey
     ? records.find((m) => m.body.role === 'user' && m.subtaskId === null)
     : undefined;
-  await tx.insert(messages).values(
-    records.map((message) => ({
-      ...message,
-      at: toDate(message.at),
-      idempotencyKey: message === keyed ? (idempotencyKey ?? null) : null,
-    })),
-  );
+  const rows = records.map((message) => ({
+    id: message.id,
+    session_id: message.sessionId,
+    subtask_id: message.subtaskId,
+    run_id: message.runId,
+    step_id: message.stepId,
+    agent: message.agent,
+    body: message.body,
+    at: message.at,
+    idempotency_key: message === keyed ? (idempotencyKey ?? null) : null,
+  }));
+  await statementsOf(tx)(INSERT_MESSAGES, [JSON.stringify(rows)]);
+}
+
+/** In the order given (`ordinal` is taken row by row as they are inserted). */
+const INSERT_MESSAGES = `INSERT INTO messages (id, session_id, subtask_id, run_id, step_id,
+  agent, body, at, idempotency_key)
+  SELECT * FROM jsonb_to_recordset($1::text::jsonb) AS r(id text, session_id text,
+  subtask_id text, run_id text, step_id text, agent text, body jsonb, at timestamptz,
+  idempotency_key text)`;
+
+/** The columns of a message as the hot path reads them. */
+export const MESSAGE_COLUMNS = `id, ordinal::float8 AS ordinal, session_id, subtask_id, run_id,
+  step_id, agent, body, ${msColumn('at')}`;
+
+/** A message row as {@link MESSAGE_COLUMNS} reads it. */
+export interface MessageColumns {
+  id: string;
+  ordinal: number;
+  session_id: string;
+  subtask_id: string | null;
+  run_id: string | null;
+  step_id: string | null;
+  agent: Message['agent'];
+  body: Message['body'];
+  at: number;
+}
+
+/** The message a {@link MessageColumns} row holds. */
+export function messageOf(row: MessageColumns): Message {
+  return {
+    id: row.id,
+    sessionId: row.session_id,
+    subtaskId: row.subtask_id,
+    runId: row.run_id,
+    stepId: row.step_id,
+    agent: row.agent,
+    body: row.body,
+    at: isoOfMs(row.at),
+  };
 }
 
 /** The id of the message a send with `idempotencyKey` stored in the session, if any. */

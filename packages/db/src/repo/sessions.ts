@@ -1,14 +1,13 @@
 import type { AgentName, Session, SessionEvent, TransitionContext } from '@baton/domain';
 import { createSession as createDomainSession } from '@baton/domain';
-import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Db } from '../client';
-import { changedColumns } from './changed-columns';
 import { StaleWriteError } from '../errors';
 import { newId } from '../ids';
 import { committingLocally } from '../local-events';
 import { sessions } from '../schema';
 import { iso, toDate } from './dates';
-import { appendEvents, notifyEvents, notifyEventsSql } from './events';
+import { statementsOf, isoOfMs, msColumn } from '../statements';
+import { appendEvents, EVENTS_CHANNEL, notifyEvents } from './events';
 
 /** A session as stored: the domain record, its event counter and its last activity. */
 export type StoredSession = Session & {
@@ -92,13 +91,52 @@ const SESSION_LOCK_NAMESPACE = 0x62746f6e;
  * held, so it sees the previous holder's commit.
  */
 export async function lockSession(tx: Db, sessionId: string): Promise<StoredSession | null> {
+  const run = statementsOf(tx);
   const [, [row]] = await Promise.all([
-    tx.execute(
-      sql`SELECT pg_advisory_xact_lock(${SESSION_LOCK_NAMESPACE}::int, hashtext(${sessionId}::text))`,
-    ),
-    tx.select().from(sessions).where(eq(sessions.id, sessionId)),
+    run(LOCK_SESSION, [sessionId]),
+    run<SessionColumns>(SELECT_SESSION, [sessionId]),
   ]);
-  return row ? toStoredSession(row) : null;
+  return row ? storedSessionOf(row) : null;
+}
+
+const LOCK_SESSION = `SELECT pg_advisory_xact_lock(${SESSION_LOCK_NAMESPACE}, hashtext($1::text))`;
+
+const SELECT_SESSION = `SELECT id, client_id, title, agent, run, run_steps, active_plan_id,
+  revising_plan_id, last_seq::float8 AS last_seq, ${msColumn('created_at')},
+  ${msColumn('updated_at')}, ${msColumn('last_activity_at')}
+  FROM sessions WHERE id = $1::text`;
+
+/** A session row as {@link SELECT_SESSION} reads it. */
+interface SessionColumns {
+  id: string;
+  client_id: string | null;
+  title: string;
+  agent: AgentName;
+  run: Session['run'];
+  run_steps: number;
+  active_plan_id: string | null;
+  revising_plan_id: string | null;
+  last_seq: number;
+  created_at: number;
+  updated_at: number;
+  last_activity_at: number;
+}
+
+function storedSessionOf(row: SessionColumns): StoredSession {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    title: row.title,
+    agent: row.agent,
+    run: row.run,
+    runSteps: row.run_steps,
+    activePlanId: row.active_plan_id,
+    revisingPlanId: row.revising_plan_id,
+    createdAt: isoOfMs(row.created_at),
+    updatedAt: isoOfMs(row.updated_at),
+    lastSeq: row.last_seq,
+    lastActivityAt: isoOfMs(row.last_activity_at),
+  };
 }
 
 /**
@@ -123,24 +161,41 @@ export async function updateSession(
     activity?: boolean;
   },
 ): Promise<void> {
-  const updated = await tx
-    .update(sessions)
-    .set({
-      ...changedColumns(sessionColumns(args.session), sessionColumns(args.was)),
-      lastSeq: args.lastSeq,
-      ...(args.activity === false
-        ? {}
-        : {
-            lastActivityAt: sql`GREATEST(${sessions.lastActivityAt}, ${new Date(args.now).toISOString()}::timestamptz)`,
-          }),
-    })
-    .where(and(eq(sessions.id, args.session.id), eq(sessions.lastSeq, args.readLastSeq)))
-    .returning({
-      id: sessions.id,
-      ...(args.notify ? { notified: notifyEventsSql(args.session.id, args.lastSeq) } : {}),
-    });
-  if (updated.length === 0) throw new StaleWriteError('session', args.session.id);
+  const { session } = args;
+  const updated = await statementsOf(tx)(UPDATE_SESSION, [
+    session.id,
+    args.readLastSeq,
+    args.lastSeq,
+    session.title,
+    session.agent,
+    JSON.stringify(session.run),
+    session.run.status,
+    session.activePlanId,
+    session.revisingPlanId,
+    session.runSteps,
+    session.updatedAt,
+    args.activity !== false,
+    new Date(args.now).toISOString(),
+    args.notify === true,
+    `${session.id} ${args.lastSeq}`,
+  ]);
+  if (updated.length === 0) throw new StaleWriteError('session', session.id);
 }
+
+/**
+ * The session's write: every column the domain may change (one fixed text, prepared once, costs
+ * less than building the changed ones each time), compare-and-set on the counter; the activity
+ * time only moves forward, and only for activity; the NOTIFY rides in the same statement.
+ */
+const UPDATE_SESSION = `UPDATE sessions SET title = $4::text, agent = $5::text,
+  run = $6::text::jsonb, run_status = $7::text, active_plan_id = $8::text,
+  revising_plan_id = $9::text, run_steps = $10::int, updated_at = $11::text::timestamptz,
+  last_seq = $3::bigint,
+  last_activity_at = CASE WHEN $12::bool
+    THEN GREATEST(last_activity_at, $13::text::timestamptz) ELSE last_activity_at END
+  WHERE id = $1::text AND last_seq = $2::bigint
+  RETURNING (SELECT count(*) FROM (SELECT pg_notify('${EVENTS_CHANNEL}', $15::text)
+    WHERE $14::bool) AS notified)::int AS notified`;
 
 /** What a new session starts with. */
 export interface NewSession {
