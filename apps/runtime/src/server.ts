@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Database } from '@baton/db';
 import { countSessionsByRunStatus } from '@baton/db';
+import type { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
 import { authenticate, tokenFrom } from './auth/authenticate';
@@ -19,6 +20,7 @@ import { createEngineMetrics } from './engine/metrics';
 import type { RunModelStep } from './engine/ports';
 import { startRecovery } from './engine/recovery';
 import type { Settings } from './env';
+import { createLeanTrpcHandler } from './lean-trpc';
 import { createModelStepRunner } from './model-runner';
 import { createReadinessCheck } from './readiness';
 import { appRouter } from './router';
@@ -52,6 +54,11 @@ export interface StartOptions {
    * resolved, so that they are never stored unseen; without it, a first start makes none.
    */
   readonly showFirstTokens?: (tokens: BootstrapTokens, url: string) => Promise<void>;
+  /**
+   * Which tRPC requests the lean path may serve (a test compares its answers with tRPC's
+   * standard handler's); by default every one it can.
+   */
+  readonly leanHttp?: (req: http.IncomingMessage) => boolean;
 }
 
 /**
@@ -85,46 +92,63 @@ export async function startRuntime(
     streams: createTokenStreams(settings.limits.streamsPerToken),
     failedLookups: createRateLimiter(settings.limits.failedAuthPerMinute),
   });
+  const maxBodySize = settings.limits.maxResultBytes * 2 + 64 * 1024;
+  // One context for both handlers: the lean path's calls are never subscriptions and carry no
+  // connection params (it leaves URLs with any to the standard handler).
+  const contextFor = async (
+    req: http.IncomingMessage,
+    info: { subscription: boolean; connectionParams: Record<string, string | undefined> | null },
+  ): Promise<Context> => {
+    const auth = await authenticate(
+      tokens,
+      tokenFrom(req.headers.authorization, info.connectionParams),
+      settings.bootstrapToken,
+      { subscription: info.subscription, from: req.socket.remoteAddress ?? 'unknown' },
+    );
+    if (auth.token && auth.stored) {
+      // Off the request path, and written at most once a minute per token: never awaited.
+      tokens.noteUse(auth.token.id).catch((error: unknown) => {
+        logger.warn({ err: error, tokenId: auth.token?.id }, 'recording a token use failed');
+      });
+    }
+    return {
+      database,
+      engine,
+      settings,
+      metrics,
+      logger,
+      rateLimiter,
+      tokens,
+      version: VERSION,
+      token: auth.token,
+      tokenProblem: auth.problem,
+    };
+  };
+  const onError = ({ error, path }: { error: TRPCError; path: string | undefined }): void => {
+    if (error.code === 'INTERNAL_SERVER_ERROR')
+      logger.error({ err: error, path }, 'request failed');
+  };
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     // One request may batch this many calls at most (the client's batch link sends no more).
     maxBatchSize: 50,
-    maxBodySize: settings.limits.maxResultBytes * 2 + 64 * 1024,
-    async createContext({ req, info }): Promise<Context> {
-      const auth = await authenticate(
-        tokens,
-        tokenFrom(req.headers.authorization, info.connectionParams),
-        settings.bootstrapToken,
-        {
-          subscription: info.type === 'subscription',
-          from: req.socket.remoteAddress ?? 'unknown',
-        },
-      );
-      if (auth.token && auth.stored) {
-        // Off the request path, and written at most once a minute per token: never awaited.
-        tokens.noteUse(auth.token.id).catch((error: unknown) => {
-          logger.warn({ err: error, tokenId: auth.token?.id }, 'recording a token use failed');
-        });
-      }
-      return {
-        database,
-        engine,
-        settings,
-        metrics,
-        logger,
-        rateLimiter,
-        tokens,
-        version: VERSION,
-        token: auth.token,
-        tokenProblem: auth.problem,
-      };
-    },
-    onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR')
-        logger.error({ err: error, path }, 'request failed');
-    },
+    maxBodySize,
+    createContext: ({ req, info }) =>
+      contextFor(req, {
+        subscription: info.type === 'subscription',
+        connectionParams: info.connectionParams,
+      }),
+    onError,
   });
+  const leanTrpc = createLeanTrpcHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize,
+    createContext: (req) => contextFor(req, { subscription: false, connectionParams: null }),
+    onError,
+  });
+  const mayTakeLeanPath = options.leanHttp ?? (() => true);
   const readiness = createReadinessCheck(database, logger);
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -160,7 +184,7 @@ export async function startRuntime(
           res.writeHead(500).end();
         });
     } else if (path?.startsWith('/trpc/')) {
-      trpc(req, res);
+      if (!mayTakeLeanPath(req) || !leanTrpc(req, res)) trpc(req, res);
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found. The API is at /trpc.\n');
     }
