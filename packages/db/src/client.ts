@@ -13,6 +13,7 @@ import {
 import postgres from 'postgres';
 import type { LocalEvents } from './local-events';
 import { pipelinedTransaction, preparing } from './postgres-transaction';
+import { createGroupCommit } from './group-commit';
 import { createLocalEvents } from './local-events';
 import * as schema from './schema';
 import type { Statements } from './statements';
@@ -48,6 +49,13 @@ export interface Database {
   readonly localEvents: LocalEvents;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a transaction that it may share with others started in the same tick under
+   * other keys (group commit: one COMMIT for many sessions' inputs). `fn` may run twice: when
+   * another member fails, the shared transaction rolls back and each runs again alone. Take the
+   * lock named by `key` first (see {@link createGroupCommit}).
+   */
+  groupTransaction<T>(key: string, fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
    * Calls `onPayload` with the payload of each NOTIFY on `channel`, from every process that
    * shares the database (PGlite: this process). Resolves once listening, so a caller can
@@ -177,7 +185,8 @@ function openPostgres(url: string): Database {
     drizzlePostgres({ client: prepared, schema, logger: counter }),
     postgresStatements(prepared, counter),
   );
-  const transaction = transactionsOn(client, counter);
+  const transaction = commits.counting(transactionsOn(client, counter));
+  const groups = createGroupCommit(transaction);
   // drizzle reconfigures the client it is given, so LISTEN gets a client of its own.
   let listener: postgres.Sql | null = null;
   return {
@@ -186,7 +195,8 @@ function openPostgres(url: string): Database {
     queryCount: counter.count,
     transactionCount: commits.count,
     localEvents: createLocalEvents(),
-    transaction: commits.counting(transaction),
+    transaction,
+    groupTransaction: (key, fn) => groups.run(key, fn),
     async listen(channel, onPayload, onReconnect) {
       listener ??= postgres(url, { ...options, max: 1 });
       let listening = false;
@@ -233,21 +243,24 @@ export function pgliteDatabase(client: PGlite): Database {
   const dialect = new PgDialect();
   const relational = relationalSchema();
   // What drizzle's `db.transaction` does, keeping hold of PGlite's transaction for statements.
-  const transaction = <T>(fn: (tx: Db) => Promise<T>): Promise<T> =>
+  const transaction = commits.counting(<T>(fn: (tx: Db) => Promise<T>): Promise<T> =>
     client.transaction(async (open) => {
       const session = new PgliteSession<Schema, Relations>(open, dialect, relational, {
         logger: counter,
       });
       const tx = new PgliteTransaction<Schema, Relations>(dialect, session, relational);
       return fn(withStatements(tx, pgliteStatements(open, counter)));
-    });
+    }),
+  );
+  const groups = createGroupCommit(transaction);
   return {
     kind: 'pglite',
     db,
     queryCount: counter.count,
     transactionCount: commits.count,
     localEvents: createLocalEvents(),
-    transaction: commits.counting(transaction),
+    transaction,
+    groupTransaction: (key, fn) => groups.run(key, fn),
     async listen(channel, onPayload) {
       const unlisten = await client.listen(channel, onPayload);
       return () => unlisten();

@@ -183,12 +183,16 @@ async function applyOnce(
   }
 }
 
-/** One transaction; the contexts it read are remembered once it committed. */
+/**
+ * One transaction, which other sessions' inputs of the same tick may share (group commit:
+ * applyLocked takes the session lock first); the contexts it read are remembered once it
+ * committed.
+ */
 async function applyAndRemember(
   database: Database,
   args: ApplyInputArgs,
 ): Promise<AppliedInput | SessionNotFound> {
-  const attempt = await database.transaction((tx) => applyLocked(tx, args));
+  const attempt = await database.groupTransaction(args.sessionId, (tx) => applyLocked(tx, args));
   for (const read of attempt.reads) read.remember();
   return attempt.applied;
 }
