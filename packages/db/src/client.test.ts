@@ -1,7 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from './client';
 import { describe, expect, inject, it } from 'vitest';
-import { TransactionRolledBackError } from './postgres-transaction';
+import { StaleWriteError } from './errors';
+import { CommittedDespiteFailureError, TransactionRolledBackError } from './postgres-transaction';
+import { statementsOf } from './statements';
 import { rowsOf } from './repo/raw';
 import { sessions } from './schema';
 import { testBackends, useTestDatabase } from './testing/backends';
@@ -136,5 +138,75 @@ describe.each(testBackends(inject('databaseUrl')))('counting on $kind', (backend
       }),
     ).rejects.toThrow();
     expect(t.database.transactionCount() - before).toBe(1);
+  });
+});
+
+describe.each(testBackends(inject('databaseUrl')))(
+  'COMMIT sent with the last statements on $kind',
+  (backend) => {
+    const t = useTestDatabase(backend);
+    const tables = async (name: string): Promise<number> => {
+      const rows = rowsOf<{ n: number }>(
+        await t.database.db.execute(
+          sql`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = ${name}`,
+        ),
+      );
+      return rows[0]?.n ?? -1;
+    };
+
+    it('commits what was sent before it', async () => {
+      await t.database.transaction(async (tx, commit) => {
+        const created = statementsOf(tx)('CREATE TABLE early_kept (x int)', []);
+        commit();
+        await created;
+      });
+      expect(await tables('early_kept')).toBe(1);
+    });
+
+    it('keeps nothing when a compare-and-set sent before it finds its row moved', async () => {
+      const failure = await t.database
+        .transaction(async (tx, commit) => {
+          const created = statementsOf(tx)('CREATE TABLE early_dropped (x int)', []);
+          const stale = statementsOf(tx)(
+            `SELECT baton_expect_written(0, 'session', 'session-1') AS written`,
+            [],
+          );
+          commit();
+          await Promise.all([created, stale]);
+        })
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(failure).toBeInstanceOf(StaleWriteError);
+      expect(failure).toMatchObject({ table: 'session', id: 'session-1' });
+      expect(await tables('early_dropped')).toBe(0);
+    });
+  },
+);
+
+describe.each(postgresOnly)('COMMIT sent early on PostgreSQL', (backend) => {
+  const t = useTestDatabase(backend);
+
+  it('says so when the callback fails after a COMMIT that went through', async () => {
+    const failure = await t.database
+      .transaction(async (tx, commit) => {
+        const created = statementsOf(tx)('CREATE TABLE committed_anyway (x int)', []);
+        commit();
+        await created;
+        throw new Error('failed after COMMIT');
+      })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    expect(failure).toBeInstanceOf(CommittedDespiteFailureError);
+    expect((failure as Error).cause).toMatchObject({ message: 'failed after COMMIT' });
+    const rows = rowsOf<{ n: number }>(
+      await t.database.db.execute(
+        sql`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'committed_anyway'`,
+      ),
+    );
+    expect(rows[0]?.n).toBe(1);
   });
 });

@@ -11,8 +11,11 @@ import {
   PostgresJsTransaction,
 } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { staleWriteOr } from './errors';
 import type { LocalEvents } from './local-events';
+import type { CommitNow } from './postgres-transaction';
 import { pipelinedTransaction, preparing } from './postgres-transaction';
+import type { Staged } from './group-commit';
 import { createGroupCommit } from './group-commit';
 import { createLocalEvents } from './local-events';
 import * as schema from './schema';
@@ -47,15 +50,21 @@ export interface Database {
   transactionCount(): number;
   /** This process's committed events, for its own followers (see {@link LocalEvents}). */
   readonly localEvents: LocalEvents;
-  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. `fn`
+   * may call `commit` once it has sent its last statement, so that COMMIT goes out with them
+   * (PostgreSQL; see {@link pipelinedTransaction}); then await their answers.
+   */
+  transaction<T>(fn: (tx: Db, commit: CommitNow) => Promise<T>): Promise<T>;
   /**
    * Runs `fn` in a transaction that it may share with others started in the same tick under
-   * other keys (group commit: one COMMIT for many sessions' inputs). `fn` may run twice: when
-   * another member fails, the shared transaction rolls back and each runs again alone. Take the
-   * lock named by `key` first (see {@link createGroupCommit}).
+   * other keys (group commit: one COMMIT for many sessions' inputs). `fn` reads, then sends its
+   * writes and resolves with their answer still pending ({@link Staged}); COMMIT goes out behind
+   * every member's writes. `fn` may run twice: when a member fails, the shared transaction rolls
+   * back and each runs again alone. Take the lock named by `key` first (see
+   * {@link createGroupCommit}).
    */
-  groupTransaction<T>(key: string, fn: (tx: Db) => Promise<T>): Promise<T>;
+  groupTransaction<T>(key: string, fn: (tx: Db) => Promise<Staged<T>>): Promise<T>;
   /**
    * Calls `onPayload` with the payload of each NOTIFY on `channel`, from every process that
    * shares the database (PGlite: this process). Resolves once listening, so a caller can
@@ -125,8 +134,8 @@ export async function openDatabase(location: DatabaseLocation = {}): Promise<Dat
 function transactionsOn(pool: postgres.Sql, logger: { logQuery: () => void }) {
   const dialect = new PgDialect();
   const relational = relationalSchema();
-  return <T>(fn: (tx: Db) => Promise<T>): Promise<T> =>
-    pipelinedTransaction(pool, (sql) => {
+  return <T>(fn: (tx: Db, commit: CommitNow) => Promise<T>): Promise<T> =>
+    pipelinedTransaction(pool, (sql, commit) => {
       // drizzle types a transaction's session as over a `TransactionSql`; ours is a reserved
       // connection with BEGIN/COMMIT sent by pipelinedTransaction (nested transactions, which
       // would need `savepoint`, are not used).
@@ -138,7 +147,7 @@ function transactionsOn(pool: postgres.Sql, logger: { logQuery: () => void }) {
         { logger },
       );
       const tx = new PostgresJsTransaction<Schema, Relations>(dialect, session, relational);
-      return fn(withStatements(tx, postgresStatements(connection, logger)));
+      return fn(withStatements(tx, postgresStatements(connection, logger)), commit);
     });
 }
 
@@ -155,9 +164,12 @@ function relationalSchema() {
 function postgresStatements(sql: postgres.Sql, logger: { logQuery: () => void }): Statements {
   return <Row>(text: string, parameters: readonly unknown[]) => {
     logger.logQuery();
-    return sql
-      .unsafe(text, parameters as postgres.ParameterOrJSON<never>[])
-      .then((rows) => rows as unknown as Row[]);
+    return sql.unsafe(text, parameters as postgres.ParameterOrJSON<never>[]).then(
+      (rows) => rows as unknown as Row[],
+      (error: unknown) => {
+        throw staleWriteOr(error);
+      },
+    );
   };
 }
 
@@ -168,7 +180,11 @@ function pgliteStatements(
 ): Statements {
   return async <Row>(text: string, parameters: readonly unknown[]) => {
     logger.logQuery();
-    return (await client.query<Row>(text, parameters as unknown[])).rows;
+    try {
+      return (await client.query<Row>(text, parameters as unknown[])).rows;
+    } catch (error) {
+      throw staleWriteOr(error);
+    }
   };
 }
 
@@ -243,14 +259,16 @@ export function pgliteDatabase(client: PGlite): Database {
   const dialect = new PgDialect();
   const relational = relationalSchema();
   // What drizzle's `db.transaction` does, keeping hold of PGlite's transaction for statements.
-  const transaction = commits.counting(<T>(fn: (tx: Db) => Promise<T>): Promise<T> =>
-    client.transaction(async (open) => {
-      const session = new PgliteSession<Schema, Relations>(open, dialect, relational, {
-        logger: counter,
-      });
-      const tx = new PgliteTransaction<Schema, Relations>(dialect, session, relational);
-      return fn(withStatements(tx, pgliteStatements(open, counter)));
-    }),
+  // PGlite runs in this process: COMMIT is no round trip to save, and is sent when `fn` resolves.
+  const transaction = commits.counting(
+    <T>(fn: (tx: Db, commit: CommitNow) => Promise<T>): Promise<T> =>
+      client.transaction(async (open) => {
+        const session = new PgliteSession<Schema, Relations>(open, dialect, relational, {
+          logger: counter,
+        });
+        const tx = new PgliteTransaction<Schema, Relations>(dialect, session, relational);
+        return fn(withStatements(tx, pgliteStatements(open, counter)), () => undefined);
+      }),
   );
   const groups = createGroupCommit(transaction);
   return {

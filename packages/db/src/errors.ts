@@ -45,6 +45,26 @@ export function postgresErrorOf(
   return null;
 }
 
+/** The SQLSTATE `baton_expect_written` (migration 0002) raises for a stale write. */
+export const STALE_WRITE_CODE = 'BT409';
+
+/**
+ * The {@link StaleWriteError} a statement failed with when its compare-and-set found the row
+ * moved (raised in SQL, so that the transaction fails even with its COMMIT already sent); else
+ * `error` itself.
+ */
+export function staleWriteOr(error: unknown): unknown {
+  if (postgresErrorOf(error)?.code !== STALE_WRITE_CODE) return error;
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const detail = (e as Error & { detail?: unknown }).detail;
+    if (typeof detail === 'string') {
+      const [table = 'row', id = ''] = detail.split(' ');
+      return new StaleWriteError(table, id);
+    }
+  }
+  return new StaleWriteError('row', '');
+}
+
 /** Whether `error` is a unique violation, of `constraint` when it is given. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const pg = postgresErrorOf(error);

@@ -6,6 +6,8 @@ import { createGroupCommit } from './group-commit';
 interface FakeTx {
   readonly id: number;
   readonly ran: string[];
+  /** Whether COMMIT was sent before the members' answers were in. */
+  committedEarly?: boolean;
 }
 
 function fakeTransactions(options: { failCommitOf?: (tx: FakeTx) => boolean } = {}) {
@@ -19,7 +21,9 @@ function fakeTransactions(options: { failCommitOf?: (tx: FakeTx) => boolean } = 
     open += 1;
     mostOpen = Math.max(mostOpen, open);
     try {
-      const result = await fn(tx);
+      const result = await fn(tx, () => {
+        tx.committedEarly = true;
+      });
       if (options.failCommitOf?.(tx)) {
         transactions.push({ tx, ended: 'commit failed' });
         throw new Error('connection lost at COMMIT');
@@ -36,11 +40,11 @@ function fakeTransactions(options: { failCommitOf?: (tx: FakeTx) => boolean } = 
   return { transaction, transactions, mostOpen: () => mostOpen };
 }
 
-/** A member that records itself in its transaction and answers `key:tx`. */
+/** A member that records itself in its transaction, and whose writes answer `key:tx`. */
 const member = (key: string) => async (tx: FakeTx) => {
   tx.ran.push(key);
   await Promise.resolve();
-  return `${key}:${tx.id}`;
+  return { answer: Promise.resolve(`${key}:${tx.id}`) };
 };
 
 describe('group commit', () => {
@@ -50,7 +54,7 @@ describe('group commit', () => {
     const results = await Promise.all(['c', 'a', 'b'].map((key) => groups.run(key, member(key))));
     expect(results).toEqual(['c:1', 'a:1', 'b:1']);
     expect(fake.transactions).toEqual([
-      { tx: { id: 1, ran: ['a', 'b', 'c'] }, ended: 'committed' },
+      { tx: { id: 1, ran: ['a', 'b', 'c'], committedEarly: true }, ended: 'committed' },
     ]);
   });
 
@@ -71,10 +75,10 @@ describe('group commit', () => {
   it('runs every member again alone when one fails: the others commit, it fails with its own error', async () => {
     const fake = fakeTransactions();
     const groups = createGroupCommit(fake.transaction);
-    const failing = async (tx: FakeTx): Promise<string> => {
+    const failing = async (tx: FakeTx) => {
       tx.ran.push('bad');
       await Promise.resolve();
-      throw new Error('bad input');
+      return { answer: Promise.reject(new Error('bad input')) };
     };
     const settled = await Promise.allSettled([
       groups.run('a', member('a')),
@@ -85,16 +89,31 @@ describe('group commit', () => {
     expect(settled[1]).toMatchObject({ status: 'rejected', reason: { message: 'bad input' } });
     expect(settled[2]).toMatchObject({ status: 'fulfilled', value: 'c:4' });
     expect(fake.transactions[0]).toEqual({
-      tx: { id: 1, ran: ['a', 'bad', 'c'] },
+      tx: { id: 1, ran: ['a', 'bad', 'c'], committedEarly: true },
       ended: 'rolled back',
     });
-    expect(fake.transactions.slice(1).map((t) => [t.tx.ran, t.ended])).toEqual(
+    expect(fake.transactions.slice(1).map((t) => [t.tx.ran, t.ended] as const)).toEqual(
       expect.arrayContaining([
         [['a'], 'committed'],
         [['bad'], 'rolled back'],
         [['c'], 'committed'],
       ]),
     );
+  });
+
+  it('runs the others again alone when a member fails before it sends its writes', async () => {
+    const fake = fakeTransactions();
+    const groups = createGroupCommit(fake.transaction);
+    const settled = await Promise.allSettled([
+      groups.run('a', member('a')),
+      groups.run('bad', () => Promise.reject(new Error('no such session'))),
+    ]);
+    expect(settled[0]).toMatchObject({ status: 'fulfilled', value: 'a:2' });
+    expect(settled[1]).toMatchObject({
+      status: 'rejected',
+      reason: { message: 'no such session' },
+    });
+    expect(fake.transactions[0]?.tx.committedEarly).toBeUndefined();
   });
 
   it('does not run members again when the COMMIT itself failed: it may have committed', async () => {
@@ -113,7 +132,7 @@ describe('group commit', () => {
     const first = groups.run('first', async (tx) => {
       tx.ran.push('first');
       await held;
-      return 'first';
+      return { answer: Promise.resolve('first') };
     });
     await new Promise(setImmediate);
     const later = ['a', 'b', 'c', 'd'].map((key) => groups.run(key, member(key)));

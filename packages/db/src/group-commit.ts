@@ -11,8 +11,19 @@
  * them in a global order, and two groups cannot deadlock.
  */
 
-/** Runs one transaction (the database's `transaction`). */
-export type RunTransaction<Tx> = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+/**
+ * Runs one transaction (the database's `transaction`); `commit` sends COMMIT behind the
+ * statements sent so far. A transaction that throws the callback's own error did not commit.
+ */
+export type RunTransaction<Tx> = <T>(fn: (tx: Tx, commit: () => void) => Promise<T>) => Promise<T>;
+
+/**
+ * What a member hands back once it has read, decided and sent its writes: their answer, still
+ * pending. Nothing may be sent on the transaction after it: COMMIT follows.
+ */
+export interface Staged<T> {
+  readonly answer: Promise<T>;
+}
 
 /** How big a group may get, and how many may be under way at once. */
 export interface GroupCommitLimits {
@@ -28,12 +39,12 @@ export const GROUP_COMMIT_LIMITS: GroupCommitLimits = { members: 64, inFlight: 2
 /** A queue of transactions that commit in groups. */
 export interface GroupCommit<Tx> {
   /** Runs `fn` in a transaction, possibly shared with others of other keys (see above). */
-  run<T>(key: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  run<T>(key: string, fn: (tx: Tx) => Promise<Staged<T>>): Promise<T>;
 }
 
 interface Member<Tx> {
   readonly key: string;
-  readonly fn: (tx: Tx) => Promise<unknown>;
+  readonly fn: (tx: Tx) => Promise<Staged<unknown>>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -69,19 +80,38 @@ export function createGroupCommit<Tx>(
     return group.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   };
 
+  /** Its answer, with a handler attached at once: it may fail while other members still stage. */
+  const answerOf = (staged: Staged<unknown>): Promise<unknown> => {
+    staged.answer.catch(() => undefined);
+    return staged.answer;
+  };
+
   const alone = (member: Member<Tx>): Promise<void> =>
-    transaction(member.fn).then(member.resolve, member.reject);
+    transaction(async (tx, commit) => {
+      const staged = await member.fn(tx);
+      commit();
+      return answerOf(staged);
+    }).then(member.resolve, member.reject);
 
   const together = async (group: Member<Tx>[]): Promise<void> => {
     let results: PromiseSettledResult<unknown>[] = [];
     try {
-      await transaction(async (tx) => {
-        results = await Promise.allSettled(group.map((member) => member.fn(tx)));
+      await transaction(async (tx, commit) => {
+        const staged = await Promise.allSettled(group.map((member) => member.fn(tx)));
+        const answers = staged.flatMap((result) =>
+          result.status === 'fulfilled' ? [answerOf(result.value)] : [],
+        );
+        if (answers.length < group.length) throw new MemberFailed();
+        // Every member's writes are sent: COMMIT goes out with them. If one of them fails,
+        // PostgreSQL answers it with ROLLBACK, and the transaction throws MemberFailed below.
+        commit();
+        results = await Promise.allSettled(answers);
         if (results.some((result) => result.status === 'rejected')) throw new MemberFailed();
       });
     } catch (error) {
       if (error instanceof MemberFailed) {
-        // Rolled back before COMMIT was sent: nothing of it is in the database.
+        // It rolled back (the transaction throws the callback's own error only then): nothing
+        // of it is in the database.
         await Promise.all(group.map(alone));
         return;
       }
@@ -121,7 +151,7 @@ export function createGroupCommit<Tx>(
   };
 
   return {
-    run<T>(key: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    run<T>(key: string, fn: (tx: Tx) => Promise<Staged<T>>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         waiting.push({ key, fn, resolve: resolve as (value: unknown) => void, reject });
         schedule();

@@ -7,6 +7,7 @@ import type {
 } from '@baton/domain';
 import type { Database, Db } from '../client';
 import { isUniqueViolation } from '../errors';
+import type { Staged } from '../group-commit';
 import { committingLocally } from '../local-events';
 import { commitTransition } from './commit';
 import type { ContextCache, ContextRead } from './context-cache';
@@ -79,14 +80,22 @@ function unchanged(state: SessionState): TransitionResult {
 /** What one attempt inside the transaction produced, and the context reads to remember. */
 type Attempt = { applied: AppliedInput | SessionNotFound; reads: ContextRead[] };
 
-async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<Attempt> {
+/** An attempt that sends nothing more: its answer is known already. */
+const settled = (attempt: Attempt): Staged<Attempt> => ({ answer: Promise.resolve(attempt) });
+
+/**
+ * Locks the session, loads the working set, decides, and sends the writes and the context
+ * reads of the steps it starts; resolves with their answer pending, for COMMIT to go out with
+ * them (see {@link Database.groupTransaction}).
+ */
+async function stage(tx: Db, args: ApplyInputArgs): Promise<Staged<Attempt>> {
   // Both sent at once, the lock first: one round trip (see prefetchCalls).
   const [stored, prefetched] = await Promise.all([
     lockSession(tx, args.sessionId),
     prefetchCalls(tx, args.sessionId, args.input),
   ]);
   if (!stored || !canSee(args.access, stored.clientId)) {
-    return { applied: { notFound: true }, reads: [] };
+    return settled({ applied: { notFound: true }, reads: [] });
   }
   const session = toSession(stored);
   const state = await loadWorkingSet(tx, session, args.input, prefetched);
@@ -103,7 +112,7 @@ async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<Attempt> {
         contexts: new Map(),
         replayedMessageId: first,
       };
-      return { applied, reads: [] };
+      return settled({ applied, reads: [] });
     }
   }
   const result = args.decide(state);
@@ -117,8 +126,8 @@ async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<Attempt> {
       ? { idempotencyKey: args.idempotencyKey }
       : {}),
   });
-  // Started after the writes, so sent after them on the same connection: each started step's
-  // context includes the messages just written.
+  // Sent after the writes on the same connection: each started step's context includes the
+  // messages just written.
   const contextReads = result.effects.flatMap((effect) =>
     effect.type === 'run_model_step'
       ? [
@@ -131,16 +140,18 @@ async function applyLocked(tx: Db, args: ApplyInputArgs): Promise<Attempt> {
         ]
       : [],
   );
-  const [events, ...read] = await Promise.all([committed, ...contextReads]);
-  const started = new Map(read.map(([stepId, context]) => [stepId, context.messages] as const));
-  const applied: AppliedInput = {
-    notFound: false,
-    result,
-    events,
-    contexts: started,
-    replayedMessageId: null,
-  };
-  return { applied, reads: read.map(([, context]) => context) };
+  const answer = Promise.all([committed, ...contextReads]).then(([events, ...read]) => {
+    const started = new Map(read.map(([stepId, context]) => [stepId, context.messages] as const));
+    const applied: AppliedInput = {
+      notFound: false,
+      result,
+      events,
+      contexts: started,
+      replayedMessageId: null,
+    };
+    return { applied, reads: read.map(([, context]) => context) };
+  });
+  return { answer };
 }
 
 /**
@@ -185,14 +196,13 @@ async function applyOnce(
 
 /**
  * One transaction, which other sessions' inputs of the same tick may share (group commit:
- * applyLocked takes the session lock first); the contexts it read are remembered once it
- * committed.
+ * `stage` takes the session lock first); the contexts it read are remembered once it committed.
  */
 async function applyAndRemember(
   database: Database,
   args: ApplyInputArgs,
 ): Promise<AppliedInput | SessionNotFound> {
-  const attempt = await database.groupTransaction(args.sessionId, (tx) => applyLocked(tx, args));
+  const attempt = await database.groupTransaction(args.sessionId, (tx) => stage(tx, args));
   for (const read of attempt.reads) read.remember();
   return attempt.applied;
 }

@@ -2,7 +2,7 @@ import type { Approval } from '@baton/domain';
 import { and, asc, eq, inArray, isNotNull, lte } from 'drizzle-orm';
 import type { Db } from '../client';
 import { changedOr } from './changed-columns';
-import { StaleWriteError } from '../errors';
+import { writeOrFail } from './written';
 import { approvals } from '../schema';
 import { iso, isoOrNull, toDate, toDateOrNull } from './dates';
 
@@ -70,12 +70,16 @@ export async function insertApprovals(tx: Db, records: readonly Approval[]): Pro
  * decision wins); throws {@link StaleWriteError} when the row moved meanwhile.
  */
 export async function updateApproval(tx: Db, approval: Approval, was: Approval): Promise<void> {
-  const updated = await tx
-    .update(approvals)
-    .set(changedOr(toRow(approval), toRow(was), { status: approval.status }))
-    .where(and(eq(approvals.id, approval.id), eq(approvals.status, was.status)))
-    .returning({ id: approvals.id });
-  if (updated.length === 0) throw new StaleWriteError('approval', approval.id);
+  await writeOrFail(
+    tx,
+    tx
+      .update(approvals)
+      .set(changedOr(toRow(approval), toRow(was), { status: approval.status }))
+      .where(and(eq(approvals.id, approval.id), eq(approvals.status, was.status)))
+      .returning({ id: approvals.id }),
+    'approval',
+    approval.id,
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Plan, Subtask } from '@baton/domain';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { changedOr } from './changed-columns';
-import { StaleWriteError } from '../errors';
+import { writeOrFail } from './written';
 import { plans, sessions, subtasks } from '../schema';
 import { iso, toDate } from './dates';
 import type { Access } from './sessions';
@@ -123,20 +123,28 @@ export function insertPlan(tx: Db, plan: Plan): Promise<void> {
 
 /** Writes a changed plan row, compare-and-set on the status it was read with. */
 export async function updatePlan(tx: Db, plan: Plan, was: Plan): Promise<void> {
-  const updated = await tx
-    .update(plans)
-    .set(changedOr(toPlanRow(plan), toPlanRow(was), { status: plan.status }))
-    .where(and(eq(plans.id, plan.id), eq(plans.status, was.status)))
-    .returning({ id: plans.id });
-  if (updated.length === 0) throw new StaleWriteError('plan', plan.id);
+  await writeOrFail(
+    tx,
+    tx
+      .update(plans)
+      .set(changedOr(toPlanRow(plan), toPlanRow(was), { status: plan.status }))
+      .where(and(eq(plans.id, plan.id), eq(plans.status, was.status)))
+      .returning({ id: plans.id }),
+    'plan',
+    plan.id,
+  );
 }
 
 /** Writes a changed subtask, compare-and-set on the status it was read with. */
 export async function updateSubtask(tx: Db, subtask: Subtask, was: Subtask): Promise<void> {
-  const updated = await tx
-    .update(subtasks)
-    .set(changedOr(toSubtaskRow(subtask), toSubtaskRow(was), { status: subtask.status }))
-    .where(and(eq(subtasks.id, subtask.id), eq(subtasks.status, was.status)))
-    .returning({ id: subtasks.id });
-  if (updated.length === 0) throw new StaleWriteError('subtask', subtask.id);
+  await writeOrFail(
+    tx,
+    tx
+      .update(subtasks)
+      .set(changedOr(toSubtaskRow(subtask), toSubtaskRow(was), { status: subtask.status }))
+      .where(and(eq(subtasks.id, subtask.id), eq(subtasks.status, was.status)))
+      .returning({ id: subtasks.id }),
+    'subtask',
+    subtask.id,
+  );
 }

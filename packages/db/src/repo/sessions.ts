@@ -1,7 +1,6 @@
 import type { AgentName, Session, SessionEvent, TransitionContext } from '@baton/domain';
 import { createSession as createDomainSession } from '@baton/domain';
 import type { Database, Db } from '../client';
-import { StaleWriteError } from '../errors';
 import { newId } from '../ids';
 import { committingLocally } from '../local-events';
 import { sessions } from '../schema';
@@ -162,7 +161,7 @@ export async function updateSession(
   },
 ): Promise<void> {
   const { session } = args;
-  const updated = await statementsOf(tx)(UPDATE_SESSION, [
+  await statementsOf(tx)(UPDATE_SESSION, [
     session.id,
     args.readLastSeq,
     args.lastSeq,
@@ -179,23 +178,25 @@ export async function updateSession(
     args.notify === true,
     `${session.id} ${args.lastSeq}`,
   ]);
-  if (updated.length === 0) throw new StaleWriteError('session', session.id);
 }
 
 /**
  * The session's write: every column the domain may change (one fixed text, prepared once, costs
  * less than building the changed ones each time), compare-and-set on the counter; the activity
- * time only moves forward, and only for activity; the NOTIFY rides in the same statement.
+ * time only moves forward, and only for activity; the NOTIFY rides in the same statement. A
+ * stale counter fails the statement itself (`baton_expect_written`), so the transaction fails even
+ * when its COMMIT was sent behind it.
  */
-const UPDATE_SESSION = `UPDATE sessions SET title = $4::text, agent = $5::text,
+const UPDATE_SESSION = `WITH written AS (UPDATE sessions SET title = $4::text, agent = $5::text,
   run = $6::text::jsonb, run_status = $7::text, active_plan_id = $8::text,
   revising_plan_id = $9::text, run_steps = $10::int, updated_at = $11::text::timestamptz,
   last_seq = $3::bigint,
   last_activity_at = CASE WHEN $12::bool
     THEN GREATEST(last_activity_at, $13::text::timestamptz) ELSE last_activity_at END
-  WHERE id = $1::text AND last_seq = $2::bigint
-  RETURNING (SELECT count(*) FROM (SELECT pg_notify('${EVENTS_CHANNEL}', $15::text)
-    WHERE $14::bool) AS notified)::int AS notified`;
+  WHERE id = $1::text AND last_seq = $2::bigint RETURNING id)
+  SELECT baton_expect_written((SELECT count(*) FROM written), 'session', $1::text) AS written,
+    (SELECT count(*) FROM (SELECT pg_notify('${EVENTS_CHANNEL}', $15::text) WHERE $14::bool)
+      AS notified)::int AS notified`;
 
 /** What a new session starts with. */
 export interface NewSession {

@@ -1,7 +1,6 @@
 import type { ToolCall } from '@baton/domain';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../client';
-import { StaleWriteError } from '../errors';
 import { toolCalls } from '../schema';
 import { isoOfMs, isoOfMsOrNull, jsonParameter, msColumn, statementsOf } from '../statements';
 import { iso, isoOrNull } from './dates';
@@ -173,7 +172,7 @@ function toRecord(call: ToolCall) {
  * once, from `dispatched`); throws {@link StaleWriteError} when the row moved meanwhile.
  */
 export async function updateToolCall(tx: Db, call: ToolCall, was: ToolCall): Promise<void> {
-  const updated = await statementsOf(tx)(UPDATE_TOOL_CALL, [
+  await statementsOf(tx)(UPDATE_TOOL_CALL, [
     call.id,
     call.sessionId,
     was.status,
@@ -186,12 +185,12 @@ export async function updateToolCall(tx: Db, call: ToolCall, was: ToolCall): Pro
     call.dispatchedAt,
     call.resolvedAt,
   ]);
-  if (updated.length === 0) throw new StaleWriteError('tool call', call.id);
 }
 
 /** Every column a call's life changes (what it was made with never does), in one fixed text. */
-const UPDATE_TOOL_CALL = `UPDATE tool_calls SET status = $4::text, outcome = $5::text::jsonb,
-  resolved_by = $6::text, resolution = $7::text, approval_id = $8::text,
-  dispatched_arguments = $9::text::jsonb, dispatched_at = $10::text::timestamptz,
-  resolved_at = $11::text::timestamptz
-  WHERE id = $1::text AND session_id = $2::text AND status = $3::text RETURNING id`;
+const UPDATE_TOOL_CALL = `WITH written AS (UPDATE tool_calls SET status = $4::text,
+  outcome = $5::text::jsonb, resolved_by = $6::text, resolution = $7::text,
+  approval_id = $8::text, dispatched_arguments = $9::text::jsonb,
+  dispatched_at = $10::text::timestamptz, resolved_at = $11::text::timestamptz
+  WHERE id = $1::text AND session_id = $2::text AND status = $3::text RETURNING id)
+  SELECT baton_expect_written((SELECT count(*) FROM written), 'tool_call', $1::text) AS written`;
