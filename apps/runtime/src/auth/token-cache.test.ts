@@ -151,17 +151,44 @@ describe('openTokenCache', () => {
     expect(await strict.find(hashToken(token), '10.0.0.1')).toMatchObject({ status: 'found' });
   });
 
-  it('charges a look-up before it queries, so a flood sent at once gets no more than the budget', async () => {
+  it('lets a flood of made-up tokens sent at once query no more than the budget, refusing the rest', async () => {
     const strict = await deafCacheWith({
       failedLookups: createRateLimiter(3, { now: () => clock }),
     });
     const { token } = await newToken('found, and given back');
     expect(await strict.find(hashToken(token), '10.0.0.3')).toMatchObject({ status: 'found' });
-    const flood = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => strict.find(hashToken(`flood ${i}`), '10.0.0.3')),
-    );
+    let flood: Awaited<ReturnType<TokenCache['find']>>[] = [];
+    const queries = await queriesOf(async () => {
+      flood = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => strict.find(hashToken(`flood ${i}`), '10.0.0.3')),
+      );
+    });
+    expect(queries).toBe(3);
     expect(flood.filter((answer) => answer.status === 'unknown')).toHaveLength(3);
     expect(flood.filter((answer) => answer.status === 'throttled')).toHaveLength(17);
+  });
+
+  it('finds a burst of 200 new tokens sent at once from one address, whatever its budget', async () => {
+    const strict = await deafCacheWith({
+      failedLookups: createRateLimiter(3, { now: () => clock }),
+    });
+    const tokens = await Promise.all(Array.from({ length: 200 }, (_, i) => newToken(`burst ${i}`)));
+    // One failure spends a third of the budget: the burst takes turns on what is left.
+    await strict.find(hashToken('a typo'), '10.0.0.4');
+    let burst: Awaited<ReturnType<TokenCache['find']>>[] = [];
+    const queries = await queriesOf(async () => {
+      burst = await Promise.all(
+        tokens.map(({ token }) => strict.find(hashToken(token), '10.0.0.4')),
+      );
+    });
+    expect(burst.map((answer) => answer.status)).toEqual(tokens.map(() => 'found'));
+    expect(queries).toBe(200);
+    // Its budget is as the one failure left it.
+    await strict.find(hashToken('another typo'), '10.0.0.4');
+    await strict.find(hashToken('a third typo'), '10.0.0.4');
+    expect(await strict.find(hashToken('one too many'), '10.0.0.4')).toEqual({
+      status: 'throttled',
+    });
   });
 
   it('shares one lookup between concurrent requests and caches nothing it read before a revocation', async () => {

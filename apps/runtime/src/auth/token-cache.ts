@@ -1,5 +1,7 @@
 import type { ApiToken, Database } from '@baton/db';
 import { findTokenByHash, revokedTokenIds, subscribeTokenRevocations } from '@baton/db';
+import type { Attempt } from './lookup-gate';
+import { createLookupGate } from './lookup-gate';
 import type { RateLimiter } from './rate-limit';
 import { createRateLimiter } from './rate-limit';
 import type { TokenStreams } from './token-streams';
@@ -16,7 +18,8 @@ export const DEFAULT_MAX_UNKNOWN = 10_000;
 /**
  * Lookups that find no token allowed per client address per minute: each is a query, so a
  * stream of made-up tokens is a stream of queries. Past it the address is refused
- * (`throttled`) without a query, until its budget refills.
+ * (`throttled`) without a query, until its budget refills. Lookups that find their token cost
+ * nothing: a burst of them waits its turn (a few query at once per address), never refused.
  */
 export const DEFAULT_FAILED_LOOKUPS_PER_MINUTE = 60;
 
@@ -25,7 +28,10 @@ export type TokenLookup =
   | { readonly status: 'found'; readonly token: ApiToken }
   /** No unrevoked token has this hash. */
   | { readonly status: 'unknown' }
-  /** Not looked up: the caller's address has had too many failed lookups of late. */
+  /**
+   * Not looked up: the caller's address has had too many failed lookups of late, or has too
+   * many lookups waiting already.
+   */
   | { readonly status: 'throttled' };
 
 /**
@@ -42,7 +48,8 @@ export interface TokenCache {
   /**
    * What the token with this hash is. Concurrent lookups of one hash share a query. A lookup
    * that queries and finds nothing is charged to `from` (the caller's address), which is
-   * refused once it has had too many.
+   * refused once it has had too many; lookups of one address that need a query take turns
+   * (see `createLookupGate`), so that a flood of made-up tokens cannot pass together.
    */
   find(tokenHash: string, from?: string): Promise<TokenLookup>;
   /** Drops the token with this id (just revoked) and ends its streams. */
@@ -66,6 +73,8 @@ export async function openTokenCache(
     unknownTtlMs?: number;
     maxUnknown?: number;
     failedLookups?: RateLimiter;
+    /** Lookups of one address that query at once, and that may wait for a turn. */
+    lookupsPerAddress?: { atOnce?: number; waiting?: number };
     streams?: TokenStreams;
     usage?: TokenUsage;
     now?: () => number;
@@ -77,6 +86,7 @@ export async function openTokenCache(
   const now = options.now ?? Date.now;
   const failedLookups =
     options.failedLookups ?? createRateLimiter(DEFAULT_FAILED_LOOKUPS_PER_MINUTE, { now });
+  const gate = createLookupGate(failedLookups, options.lookupsPerAddress);
   const streams = options.streams ?? createTokenStreams();
   const usage = options.usage ?? createTokenUsage(database.db, { now });
   const found = new Map<string, { token: ApiToken; until: number }>();
@@ -141,20 +151,32 @@ export async function openTokenCache(
   const outcome = (token: ApiToken | null): TokenLookup =>
     token ? { status: 'found', token } : { status: 'unknown' };
 
+  /** The answer memory holds for this hash, if any. */
+  const remembered = (tokenHash: string): TokenLookup | null => {
+    const entry = found.get(tokenHash);
+    if (entry && entry.until > now()) return outcome(entry.token);
+    found.delete(tokenHash);
+    if ((unknown.get(tokenHash) ?? 0) > now()) return outcome(null);
+    return null;
+  };
+
+  /** A lookup admitted by the gate: it may have waited, so memory may know the answer by now. */
+  const query = async (tokenHash: string): Promise<Attempt<TokenLookup>> => {
+    const known = remembered(tokenHash);
+    if (known) return { value: known, failed: false };
+    const pending = inFlight.get(tokenHash);
+    if (pending) return { value: outcome(await pending), failed: false };
+    const token = await lookUp(tokenHash);
+    return { value: outcome(token), failed: token === null };
+  };
+
   return {
     async find(tokenHash, from = 'local') {
-      const entry = found.get(tokenHash);
-      if (entry && entry.until > now()) return outcome(entry.token);
-      found.delete(tokenHash);
-      if ((unknown.get(tokenHash) ?? 0) > now()) return outcome(null);
+      const known = remembered(tokenHash);
+      if (known) return known;
       const pending = inFlight.get(tokenHash);
       if (pending) return outcome(await pending);
-      // Charged before the query, so that a flood of made-up tokens sent at once cannot pass
-      // the check together while their queries run; a look-up that finds its token is given back.
-      if (!failedLookups.allow(from)) return { status: 'throttled' };
-      const token = await lookUp(tokenHash);
-      if (token) failedLookups.giveBack(from);
-      return outcome(token);
+      return (await gate.run(from, () => query(tokenHash))) ?? { status: 'throttled' };
     },
     forget,
     streams,
