@@ -11,6 +11,7 @@ import {
   PostgresJsTransaction,
 } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { corkedSocket, namesOneHost } from './corked-socket';
 import { staleWriteOr } from './errors';
 import type { LocalEvents } from './local-events';
 import type { CommitNow } from './postgres-transaction';
@@ -193,7 +194,11 @@ const CLOSE_TIMEOUT_S = 5;
 
 function openPostgres(url: string): Database {
   const options = { onnotice: () => undefined } as const;
-  const client = postgres(url, { ...options, max: 10 });
+  const client = postgres(url, {
+    ...options,
+    max: 10,
+    ...(namesOneHost(url) ? { socket: corkedSocket } : {}),
+  });
   const counter = queryCounter();
   const commits = commitCounter();
   const prepared = preparing(client);
