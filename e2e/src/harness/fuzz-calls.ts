@@ -75,7 +75,7 @@ export function verdictOf(
   call: GeneratedCall,
   world: FuzzWorld,
   outcome: readonly string[],
-  sizes: { requestBytes: number; urlLength: number },
+  sizes: { requestBytes: number; headLength: number },
 ): CallVerdict {
   const model = modelOf(call.path);
   const type = typeOf(call.path);

@@ -57,18 +57,23 @@ export function expectedAnswers(args: {
   validInput: boolean;
   mayAccept: boolean;
   requestBytes: number;
-  urlLength: number;
+  /** The request line and headers, in bytes: what Node's 16 KiB header limit counts. */
+  headLength: number;
 }): Expected {
   // Node refuses these before the runtime sees them: 431, or closing the connection mid-request.
-  if (args.urlLength > HEADER_LIMIT) {
-    return { codes: ['431', 'CLOSED'], because: 'URL over 16 KiB', reachesProcedure: false };
+  if (args.headLength > HEADER_LIMIT) {
+    return {
+      codes: ['431', 'CLOSED'],
+      because: 'request line and headers over 16 KiB',
+      reachesProcedure: false,
+    };
   }
   const expected = byCallerAndInput(args);
   const extra = [
     // The runtime answers a body it will not read and closes the connection; the answer can be
     // lost to the reset of the unread rest.
     ...(args.requestBytes > BODY_LIMIT ? ['CLOSED'] : []),
-    ...(args.urlLength > HEADER_LIMIT - 1024 ? ['431'] : []),
+    ...(args.headLength > HEADER_LIMIT - 1024 ? ['431'] : []),
   ];
   return { ...expected, codes: [...expected.codes, ...extra] };
 }

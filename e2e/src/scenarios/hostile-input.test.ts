@@ -109,7 +109,13 @@ describe.each(fuzzed)('on $kind', ({ databaseUrl }) => {
           const answer = await send(scenario.runtime.url, request);
           const sizes = {
             requestBytes: Buffer.byteLength(request.body ?? ''),
-            urlLength: request.path.length,
+            // Node counts the headers too: a long malformed token and a long URL add up.
+            headLength:
+              request.path.length +
+              Object.entries(request.headers).reduce(
+                (bytes, [name, value]) => bytes + name.length + value.length + 4,
+                0,
+              ),
           };
           await checker.judge({
             label: path,
@@ -205,7 +211,7 @@ describe.each(fuzzed)('on $kind', ({ databaseUrl }) => {
             answer: outcomes,
             serverFailure: outcomes.includes('INTERNAL_SERVER_ERROR'),
             calls: calls.map((call, i) =>
-              verdictOf(call, world, [outcomes[i] ?? '?'], { requestBytes: 0, urlLength: 0 }),
+              verdictOf(call, world, [outcomes[i] ?? '?'], { requestBytes: 0, headLength: 0 }),
             ),
             logMark,
           });
@@ -235,7 +241,7 @@ describe.each(fuzzed)('on $kind', ({ databaseUrl }) => {
             sent: `sessions.events by ${call.caller}: ${clip(call.inputText)}`,
             answer: outcome,
             serverFailure: outcome === 'INTERNAL_SERVER_ERROR',
-            calls: [verdictOf(call, world, [outcome], { requestBytes: 0, urlLength: 0 })],
+            calls: [verdictOf(call, world, [outcome], { requestBytes: 0, headLength: 0 })],
             logMark,
           });
         }),
