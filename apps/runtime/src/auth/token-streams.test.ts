@@ -26,6 +26,15 @@ describe('createTokenStreams', () => {
     expect(streams.open('tok_a')).not.toBeNull();
   });
 
+  it('gives the slot back at once when the request was aborted before the stream opened', () => {
+    const streams = createTokenStreams(1);
+    const request = new AbortController();
+    request.abort();
+    const slot = streams.open('tok_a', request.signal);
+    expect(slot?.signal.aborted).toBe(true);
+    expect(streams.open('tok_a')).not.toBeNull();
+  });
+
   it('ends every open stream of a revoked token, and any it opens later, and no other', () => {
     const streams = createTokenStreams();
     const revoked = [streams.open('tok_a'), streams.open('tok_a')];

@@ -71,8 +71,10 @@ export function createTokenStreams(max = DEFAULT_MAX_STREAMS_PER_TOKEN): TokenSt
         held.count -= 1;
         if (held.count === 0 && open.get(tokenId) === held) open.delete(tokenId);
       };
-      // A stream cancelled before it ever ran has no `finally` to close it: its request does.
-      request?.addEventListener('abort', close, { once: true });
+      // A stream cancelled before it ever ran has no `finally` to close it: its request does —
+      // at once when the client left already (while its context was made), or no abort comes.
+      if (request?.aborted) close();
+      else request?.addEventListener('abort', close, { once: true });
       return {
         signal,
         endedBecause: () => (held.ending.signal.aborted ? String(held.ending.signal.reason) : null),
