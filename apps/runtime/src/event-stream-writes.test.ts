@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { writeFramesByTick } from './event-stream-writes';
+import { writeFramesByTick, writeTicks } from './event-stream-writes';
 
 /** A response that records its writes, as the socket would receive them. */
 function recordingResponse(contentType: string, accepts = true) {
@@ -13,7 +13,11 @@ function recordingResponse(contentType: string, accepts = true) {
       writes.push(Buffer.from(chunk).toString());
       return accepts;
     },
-    end: () => res,
+    ended: false,
+    end: () => {
+      res.ended = true;
+      return res;
+    },
   });
   writeFramesByTick(res as unknown as http.ServerResponse);
   return { res: res as unknown as http.ServerResponse, writes };
@@ -51,5 +55,51 @@ describe('an event stream’s writes', () => {
     const { res, writes } = recordingResponse('application/json');
     res.write('{"result"');
     expect(writes).toEqual(['{"result"']);
+  });
+});
+
+describe('whole frames written by tick', () => {
+  it('go out in one write at the end of the tick, past the grouping of pieces', async () => {
+    const { res, writes } = recordingResponse('text/event-stream');
+    const out = writeTicks(res);
+    out.add('data: 1\nid: 1\n\n\n');
+    out.add('data: 2\nid: 2\n\n\n');
+    expect(writes).toEqual([]);
+    await nextTick();
+    expect(writes).toEqual(['data: 1\nid: 1\n\n\ndata: 2\nid: 2\n\n\n']);
+  });
+
+  it('are written before the end, and none after it', () => {
+    const { res, writes } = recordingResponse('text/event-stream');
+    const out = writeTicks(res);
+    out.add('event: return\ndata: \n\n\n');
+    out.end();
+    out.add('data: late\n\n\n');
+    expect(writes).toEqual(['event: return\ndata: \n\n\n']);
+    expect((res as unknown as { ended: boolean }).ended).toBe(true);
+  });
+
+  it('tell the producer to wait while the socket does not take more, until it drains', async () => {
+    const { res } = recordingResponse('text/event-stream', false);
+    const out = writeTicks(res);
+    out.add('data: 1\n\n\n');
+    expect(out.congested).toBe(false);
+    await nextTick();
+    expect(out.congested).toBe(true);
+    const drained = out.drained();
+    res.emit('drain');
+    await drained;
+    expect(out.congested).toBe(false);
+  });
+
+  it('are not held back by a drain that came before the producer asked', async () => {
+    const { res } = recordingResponse('text/event-stream', false);
+    const out = writeTicks(res);
+    out.add('data: 1\n\n\n');
+    await nextTick();
+    expect(out.congested).toBe(true);
+    res.emit('drain');
+    expect(out.congested).toBe(false);
+    await out.drained();
   });
 });

@@ -6,6 +6,9 @@ export const isEventStream = (res: http.ServerResponse): boolean =>
 
 const NEWLINE = 0x0a;
 
+/** The socket-side write of each response {@link writeFramesByTick} wraps, past its grouping. */
+const directWrites = new WeakMap<http.ServerResponse, (text: string) => boolean>();
+
 /**
  * Has an event stream's response write whole SSE frames only, and those of one tick together.
  * tRPC writes a frame in pieces (its `event:`, `data:` and `id:` lines, then the blank line that
@@ -40,6 +43,11 @@ export function writeFramesByTick(res: http.ServerResponse): void {
     return before !== undefined && before[before.length - 1] === NEWLINE;
   };
 
+  directWrites.set(res, (text) => {
+    flush();
+    return write(text);
+  });
+
   res.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
     if (rest.length > 0 || !isEventStream(res)) {
       flush();
@@ -58,4 +66,70 @@ export function writeFramesByTick(res: http.ServerResponse): void {
     flush();
     return end(...args);
   }) as typeof res.end;
+}
+
+/**
+ * Whole SSE frames, of one tick in one write, for a producer that writes frames whole itself (the
+ * lean event stream): what {@link writeFramesByTick} does for tRPC's pieces, without their copies.
+ */
+export interface TickWriter {
+  /** Holds whole frames; those added in one tick go out together, at its end. */
+  add(frames: string): void;
+  /** Whether the socket has not taken the last write yet: the producer waits for `drained()`. */
+  readonly congested: boolean;
+  /** Resolves when the socket takes more (or the response is closed). */
+  drained(): Promise<void>;
+  /** Writes what is held and ends the response; frames added after are dropped. */
+  end(): void;
+}
+
+/** A {@link TickWriter} of `res`, writing past {@link writeFramesByTick}'s grouping when it has one. */
+export function writeTicks(res: http.ServerResponse): TickWriter {
+  const write = directWrites.get(res) ?? ((text: string) => res.write(text));
+  let held = '';
+  let scheduled: NodeJS.Immediate | null = null;
+  let congested = false;
+  let wake: (() => void) | null = null;
+  let waiting: Promise<void> | null = null;
+  let ended = false;
+  // Heard whenever it comes: the socket may drain before the producer next asks.
+  const drained = (): void => {
+    congested = false;
+    waiting = null;
+    wake?.();
+    wake = null;
+  };
+  res.on('drain', drained);
+  res.once('close', drained);
+
+  const flush = (): void => {
+    scheduled = null;
+    const text = held;
+    held = '';
+    if (!write(text)) congested = true;
+  };
+  return {
+    add(frames) {
+      if (ended) return;
+      held += frames;
+      scheduled ??= setImmediate(flush);
+    },
+    get congested() {
+      return congested;
+    },
+    drained() {
+      if (!congested) return Promise.resolve();
+      waiting ??= new Promise<void>((resolve) => (wake = resolve));
+      return waiting;
+    },
+    end() {
+      if (ended) return;
+      ended = true;
+      if (scheduled) clearImmediate(scheduled);
+      scheduled = null;
+      // Written before the end, not with it: an answer ended at once stays chunked, as tRPC's.
+      if (held !== '') flush();
+      res.end();
+    },
+  };
 }
