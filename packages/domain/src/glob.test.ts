@@ -37,4 +37,12 @@ describe('matchesGlob', () => {
     expect(globToRegExp('read*').test('xread_file')).toBe(false);
     expect(globToRegExp('*read').test('read_file')).toBe(false);
   });
+
+  it('answers the same for globs compiled before, after more than it keeps compiled', () => {
+    for (let i = 0; i < 600; i++) {
+      expect(matchesGlob(`file-${i}-*.md`, `file-${i}-notes.md`)).toBe(true);
+      expect(matchesGlob(`file-${i}-*.md`, `file-${i + 1}-notes.md`)).toBe(false);
+    }
+    expect(matchesGlob('file-3-*.md', 'file-3-a.md')).toBe(true);
+  });
 });
