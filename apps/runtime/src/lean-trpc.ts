@@ -17,8 +17,8 @@ import {
 } from '@trpc/server/unstable-core-do-not-import';
 
 /** Where an error happened, as tRPC tells its error handler and formatter. */
-interface ErrorSite {
-  readonly type: 'query' | 'mutation' | 'unknown';
+export interface ErrorSite {
+  readonly type: 'query' | 'mutation' | 'subscription' | 'unknown';
   readonly path: string | undefined;
   readonly input: unknown;
   readonly ctx: unknown;
@@ -48,7 +48,7 @@ interface LeanCall {
 }
 
 /** A call's input, or why it could not be read. */
-type Input = { readonly value: unknown } | { readonly error: TRPCError };
+export type Input = { readonly value: unknown } | { readonly error: TRPCError };
 
 /**
  * Serves the common tRPC request — one non-batched POST mutation or GET query, sent as JSON —
@@ -71,11 +71,11 @@ export function createLeanTrpcHandler(
   };
 }
 
-const configOf = (router: AnyTRPCRouter): TRPCRootConfig<AnyTRPCRootTypes> =>
+export const configOf = (router: AnyTRPCRouter): TRPCRootConfig<AnyTRPCRootTypes> =>
   router._def._config as TRPCRootConfig<AnyTRPCRootTypes>;
 
 /** Whether a media type header names `type` (case-insensitive, parameters ignored), as tRPC's. */
-function isMediaType(header: string | undefined, type: string): boolean {
+export function isMediaType(header: string | undefined, type: string): boolean {
   return header?.toLowerCase().split(';', 1)[0]?.trim() === type;
 }
 
@@ -149,10 +149,13 @@ function parseJsonBytes(bytes: Buffer): unknown {
   return JSON.parse(decoder.decode(bom ? bytes.subarray(3) : bytes));
 }
 
-/** The call's input as tRPC's JSON content handler reads it, its failures included. */
-async function readInput(
+/**
+ * A call's input as tRPC's JSON content handler reads it (a POST's `body`, else a GET's `input`
+ * parameter), its failures included.
+ */
+export async function readInput(
   router: AnyTRPCRouter,
-  call: LeanCall,
+  queryInput: string | null,
   body: Promise<Buffer | TRPCError> | null,
 ): Promise<Input> {
   try {
@@ -161,8 +164,8 @@ async function readInput(
       const bytes = await body;
       if (bytes instanceof TRPCError) return { error: bytes };
       raw = parseJsonBytes(bytes);
-    } else if (call.queryInput) {
-      raw = JSON.parse(call.queryInput);
+    } else if (queryInput) {
+      raw = JSON.parse(queryInput);
     }
     if (raw === undefined) return { value: undefined };
     const value: unknown = configOf(router).transformer.input.deserialize(raw);
@@ -183,8 +186,8 @@ function isDataStream(value: unknown): boolean {
 }
 
 /** Hands the error to `onError` and returns its shape, as the standard handler does. */
-function errorShapeOf(
-  options: LeanTrpcOptions,
+export function errorShapeOf(
+  options: Pick<LeanTrpcOptions, 'router' | 'onError'>,
   req: http.IncomingMessage,
   cause: unknown,
   site: ErrorSite,
@@ -217,7 +220,7 @@ async function serveCall(
   let input: Input | undefined;
   let reading: Promise<Input> | undefined;
   const getRawInput = async (): Promise<unknown> => {
-    reading ??= readInput(options.router, call, body).then((read) => (input = read));
+    reading ??= readInput(options.router, call.queryInput, body).then((read) => (input = read));
     const read = await reading;
     if ('error' in read) throw read.error;
     return read.value;

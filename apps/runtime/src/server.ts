@@ -20,6 +20,7 @@ import { createEngineMetrics } from './engine/metrics';
 import type { RunModelStep } from './engine/ports';
 import { startRecovery } from './engine/recovery';
 import type { Settings } from './env';
+import { createLeanSseHandler } from './lean-sse';
 import { createLeanTrpcHandler } from './lean-trpc';
 import { createModelStepRunner } from './model-runner';
 import { createReadinessCheck } from './readiness';
@@ -55,8 +56,8 @@ export interface StartOptions {
    */
   readonly showFirstTokens?: (tokens: BootstrapTokens, url: string) => Promise<void>;
   /**
-   * Which tRPC requests the lean path may serve (a test compares its answers with tRPC's
-   * standard handler's); by default every one it can.
+   * Which tRPC requests the lean paths (queries and mutations, event streams) may serve (tests
+   * compare their answers with tRPC's standard handler's); by default every one they can.
    */
   readonly leanHttp?: (req: http.IncomingMessage) => boolean;
 }
@@ -93,8 +94,9 @@ export async function startRuntime(
     failedLookups: createRateLimiter(settings.limits.failedAuthPerMinute),
   });
   const maxBodySize = settings.limits.maxResultBytes * 2 + 64 * 1024;
-  // One context for both handlers: the lean path's calls are never subscriptions and carry no
-  // connection params (it leaves URLs with any to the standard handler).
+  // One context for the standard handler and the lean paths: the lean queries and mutations carry
+  // no connection params (it leaves URLs with any to the standard handler); the lean event
+  // streams carry those of their URL, as the standard handler's subscriptions.
   const contextFor = async (
     req: http.IncomingMessage,
     info: { subscription: boolean; connectionParams: Record<string, string | undefined> | null },
@@ -148,6 +150,13 @@ export async function startRuntime(
     createContext: (req) => contextFor(req, { subscription: false, connectionParams: null }),
     onError,
   });
+  const leanSse = createLeanSseHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    createContext: (req, connectionParams) =>
+      contextFor(req, { subscription: true, connectionParams }),
+    onError,
+  });
   const mayTakeLeanPath = options.leanHttp ?? (() => true);
   const readiness = createReadinessCheck(database, logger);
   const server = http.createServer((req, res) => {
@@ -184,7 +193,7 @@ export async function startRuntime(
           res.writeHead(500).end();
         });
     } else if (path?.startsWith('/trpc/')) {
-      if (!mayTakeLeanPath(req) || !leanTrpc(req, res)) trpc(req, res);
+      if (!mayTakeLeanPath(req) || !(leanTrpc(req, res) || leanSse(req, res))) trpc(req, res);
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found. The API is at /trpc.\n');
     }
