@@ -83,7 +83,7 @@ export interface TickWriter {
   end(): void;
 }
 
-/** A {@link TickWriter} of `res`, writing past {@link writeFramesByTick}'s grouping when it has one. */
+/** A {@link TickWriter} of `res`, past {@link writeFramesByTick}'s grouping when it has one. */
 export function writeTicks(res: http.ServerResponse): TickWriter {
   const write = directWrites.get(res) ?? ((text: string) => res.write(text));
   let held = '';

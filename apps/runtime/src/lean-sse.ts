@@ -16,7 +16,7 @@ import { configOf, errorShapeOf, isMediaType, readInput } from './lean-trpc';
 
 /** What the lean event stream shares with the standard handler it stands in front of. */
 export interface LeanSseOptions extends Pick<LeanTrpcOptions, 'router' | 'basePath' | 'onError'> {
-  /** The context of a subscription, as the standard handler's (with the URL's connection params). */
+  /** A subscription's context, as the standard handler's (with the URL's connection params). */
   readonly createContext: (
     req: http.IncomingMessage,
     connectionParams: Record<string, string | undefined> | null,

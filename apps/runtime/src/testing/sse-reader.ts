@@ -14,7 +14,7 @@ export interface SseReply {
   text(): string;
   /** Resolves once a frame `matches` accepts has come (at once if one has). */
   until(matches: (frame: string) => boolean): Promise<void>;
-  /** Resolves once the response is over: `complete` when its closing chunk came (an end, not a cut). */
+  /** Resolves once the response is over: `complete` when its closing chunk came (not a cut). */
   readonly ended: Promise<{ readonly complete: boolean }>;
   /** Closes the connection (the client leaves). */
   close(): void;
@@ -80,7 +80,7 @@ export function getSse(url: string, headers: Record<string, string> = {}): Promi
   });
 }
 
-/** Whether a frame is a ping, which tRPC sends on a timer (so only timing decides whether one comes). */
+/** Whether a frame is a ping, which tRPC sends on a timer (timing alone decides if one comes). */
 export const isPing = (frame: string): boolean => frame.startsWith('event: ping\n');
 
 /** Whether a frame carries the event with this id. */
