@@ -28,6 +28,8 @@ export interface LevelResult {
   readonly queriesPerRoundTrip: number | null;
   /** The runtime's own count of the transactions it committed (`baton_db_transactions_total`). */
   readonly transactionsPerRoundTrip: number | null;
+  /** Socket writes to PostgreSQL per round trip (`baton_db_writes_total`): ~ its round trips. */
+  readonly pgWritesPerRoundTrip?: number | null;
   /** The runtime process's CPU time (user + system) per round trip, ms. */
   readonly cpuMsPerRoundTrip: number | null;
   /** The bench's own (the clients') CPU time per round trip, ms: not the runtime's cost. */
@@ -74,7 +76,7 @@ const STATS_FLUSH_MS = 1500;
 /** The runtime's own database counters, read from its /metrics. */
 async function readRuntimeCounters(
   runtimeUrl: string,
-): Promise<{ queries: number | null; transactions: number | null }> {
+): Promise<{ queries: number | null; transactions: number | null; writes: number | null }> {
   const text = await (await fetch(`${runtimeUrl}/metrics`)).text();
   const counter = (name: string): number | null => {
     const match = new RegExp(`^${name} (\\d+)`, 'm').exec(text);
@@ -83,6 +85,7 @@ async function readRuntimeCounters(
   return {
     queries: counter('baton_db_queries_total'),
     transactions: counter('baton_db_transactions_total'),
+    writes: counter('baton_db_writes_total'),
   };
 }
 
@@ -220,6 +223,8 @@ export async function runLevel(args: {
       statementsPerRoundTrip: per(after?.statements, before?.statements),
       queriesPerRoundTrip: per(countersAfter.queries, countersBefore.queries),
       transactionsPerRoundTrip: per(countersAfter.transactions, countersBefore.transactions),
+      pgWritesPerRoundTrip:
+        database.kind === 'postgres' ? per(countersAfter.writes, countersBefore.writes) : null,
       cpuMsPerRoundTrip: per(cpuAfter, cpuBefore),
       clientCpuMsPerRoundTrip: per((clientCpu.user + clientCpu.system) / 1000, 0),
       maxRssMb,

@@ -49,6 +49,11 @@ export interface Database {
   queryCount(): number;
   /** Transactions committed through {@link Database.transaction} since it was opened. */
   transactionCount(): number;
+  /**
+   * Writes to PostgreSQL's sockets since it was opened, each one system call carrying one or
+   * more statements: about the round trips to the server (0 on PGlite, which runs in process).
+   */
+  writeCount(): number;
   /** This process's committed events, for its own followers (see {@link LocalEvents}). */
   readonly localEvents: LocalEvents;
   /**
@@ -194,10 +199,16 @@ const CLOSE_TIMEOUT_S = 5;
 
 function openPostgres(url: string): Database {
   const options = { onnotice: () => undefined } as const;
+  let writes = 0;
   const client = postgres(url, {
     ...options,
     max: 10,
-    ...(namesOneHost(url) ? { socket: corkedSocket } : {}),
+    ...(namesOneHost(url)
+      ? {
+          socket: (socketOptions: Parameters<typeof corkedSocket>[0]) =>
+            corkedSocket(socketOptions, () => (writes += 1)),
+        }
+      : {}),
   });
   const counter = queryCounter();
   const commits = commitCounter();
@@ -215,6 +226,7 @@ function openPostgres(url: string): Database {
     db,
     queryCount: counter.count,
     transactionCount: commits.count,
+    writeCount: () => writes,
     localEvents: createLocalEvents(),
     transaction,
     groupTransaction: (key, fn) => groups.run(key, fn),
@@ -281,6 +293,7 @@ export function pgliteDatabase(client: PGlite): Database {
     db,
     queryCount: counter.count,
     transactionCount: commits.count,
+    writeCount: () => 0,
     localEvents: createLocalEvents(),
     transaction,
     groupTransaction: (key, fn) => groups.run(key, fn),

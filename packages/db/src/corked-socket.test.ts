@@ -19,7 +19,8 @@ describe('corkedSocket', () => {
 
   it("holds a tick's writes until the next turn of the event loop, then sends them in order", async () => {
     const { port } = server.address() as net.AddressInfo;
-    const socket = corkedSocket({ host: ['127.0.0.1'], port: [port] });
+    let writes = 0;
+    const socket = corkedSocket({ host: ['127.0.0.1'], port: [port] }, () => (writes += 1));
     await new Promise<void>((r) => socket.once('connect', r));
     socket.write('a'.repeat(2000));
     socket.write('b');
@@ -27,6 +28,7 @@ describe('corkedSocket', () => {
     expect(socket.writableCorked).toBe(1);
     await new Promise(setImmediate);
     expect(socket.writableCorked).toBe(0);
+    expect(writes).toBe(1);
     socket.write('d');
     expect(socket.writableCorked).toBe(1);
     socket.end();

@@ -14,9 +14,12 @@ interface SocketOptions {
  * (and a group commit's, dozens of sessions' worth) left in one system call per kilobyte; on
  * this kind of machine a system call that wakes another process costs ~0.2 ms. Corked from its
  * first write of a tick until the next turn of the event loop, the socket hands them to the
- * kernel together (one `writev`), in the order written.
+ * kernel together (one `writev`), in the order written. `onWrite` is called at each such write.
  */
-export function corkedSocket(options: SocketOptions): net.Socket {
+export function corkedSocket(
+  options: SocketOptions,
+  onWrite: () => void = () => undefined,
+): net.Socket {
   const host = options.host[0] ?? 'localhost';
   const socket = options.path
     ? net.connect(options.path)
@@ -28,15 +31,16 @@ export function corkedSocket(options: SocketOptions): net.Socket {
   const uncork = (): void => {
     corked = false;
     socket.uncork();
+    onWrite();
   };
-  socket.write = ((...args: unknown[]) => {
+  socket.write = (...args: unknown[]) => {
     if (!corked) {
       corked = true;
       socket.cork();
       setImmediate(uncork);
     }
     return write(...args);
-  });
+  };
   return socket;
 }
 

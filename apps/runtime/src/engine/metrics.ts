@@ -42,9 +42,10 @@ export function cachedFor<T>(
  */
 export function createEngineMetrics(
   activeRuns: () => Promise<Record<string, number>>,
-  database: { queryCount(): number; transactionCount(): number } = {
+  database: { queryCount(): number; transactionCount(): number; writeCount(): number } = {
     queryCount: () => 0,
     transactionCount: () => 0,
+    writeCount: () => 0,
   },
   options: { runsTtlMs?: number; now?: () => number } = {},
 ): EngineMetrics {
@@ -100,6 +101,15 @@ export function createEngineMetrics(
     collect() {
       this.reset();
       this.inc(database.transactionCount());
+    },
+  });
+  new Counter({
+    name: 'baton_db_writes_total',
+    help: 'Writes (system calls) to PostgreSQL sockets, each carrying one or more statements.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(database.writeCount());
     },
   });
   return {
