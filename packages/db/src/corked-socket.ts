@@ -21,9 +21,19 @@ export function corkedSocket(
   onWrite: () => void = () => undefined,
 ): net.Socket {
   const host = options.host[0] ?? 'localhost';
-  const socket = options.path
-    ? net.connect(options.path)
-    : net.connect({ host, port: options.port[0] ?? 5432, noDelay: true });
+  // A socket that says it is full makes postgres.js send the rest of a transaction one
+  // statement per round trip (it queues them until each answer); corked, a group's statements
+  // pass Node's default 16 KB mark within a tick, so the mark is set well above one tick's worth.
+  // (Node's Socket passes it on to its stream; its types do not list it.)
+  const connectOptions: net.NetConnectOpts & { writableHighWaterMark: number } = options.path
+    ? { path: options.path, writableHighWaterMark: 4 * 1024 * 1024 }
+    : {
+        host,
+        port: options.port[0] ?? 5432,
+        noDelay: true,
+        writableHighWaterMark: 4 * 1024 * 1024,
+      };
+  const socket = net.connect(connectOptions);
   // postgres.js names the server from it when it upgrades to TLS.
   Object.assign(socket, { host });
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;

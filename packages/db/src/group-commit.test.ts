@@ -44,7 +44,7 @@ function fakeTransactions(options: { failCommitOf?: (tx: FakeTx) => boolean } = 
 const member = (key: string) => async (tx: FakeTx) => {
   tx.ran.push(key);
   await Promise.resolve();
-  return { answer: Promise.resolve(`${key}:${tx.id}`) };
+  return { send: () => Promise.resolve(`${key}:${tx.id}`) };
 };
 
 describe('group commit', () => {
@@ -56,6 +56,30 @@ describe('group commit', () => {
     expect(fake.transactions).toEqual([
       { tx: { id: 1, ran: ['a', 'b', 'c'], committedEarly: true }, ended: 'committed' },
     ]);
+  });
+
+  it('sends the writes of every member only once all have decided, then COMMIT', async () => {
+    const fake = fakeTransactions();
+    const groups = createGroupCommit(fake.transaction);
+    const log: string[] = [];
+    const deciding = (key: string, reads: number) => async (tx: FakeTx) => {
+      for (let i = 0; i < reads; i++) await Promise.resolve();
+      log.push(`decided ${key}`);
+      return {
+        send: () => {
+          log.push(`sent ${key} (commit sent: ${String(tx.committedEarly ?? false)})`);
+          return Promise.resolve(key);
+        },
+      };
+    };
+    await Promise.all([groups.run('a', deciding('a', 5)), groups.run('b', deciding('b', 1))]);
+    expect(log).toEqual([
+      'decided b',
+      'decided a',
+      'sent a (commit sent: false)',
+      'sent b (commit sent: false)',
+    ]);
+    expect(fake.transactions[0]?.tx.committedEarly).toBe(true);
   });
 
   it('never runs two members of one key at once: the second waits for the first', async () => {
@@ -78,7 +102,7 @@ describe('group commit', () => {
     const failing = async (tx: FakeTx) => {
       tx.ran.push('bad');
       await Promise.resolve();
-      return { answer: Promise.reject(new Error('bad input')) };
+      return { send: () => Promise.reject(new Error('bad input')) };
     };
     const settled = await Promise.allSettled([
       groups.run('a', member('a')),
@@ -132,7 +156,7 @@ describe('group commit', () => {
     const first = groups.run('first', async (tx) => {
       tx.ran.push('first');
       await held;
-      return { answer: Promise.resolve('first') };
+      return { send: () => Promise.resolve('first') };
     });
     await new Promise(setImmediate);
     const later = ['a', 'b', 'c', 'd'].map((key) => groups.run(key, member(key)));

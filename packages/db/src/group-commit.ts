@@ -18,11 +18,13 @@
 export type RunTransaction<Tx> = <T>(fn: (tx: Tx, commit: () => void) => Promise<T>) => Promise<T>;
 
 /**
- * What a member hands back once it has read, decided and sent its writes: their answer, still
- * pending. Nothing may be sent on the transaction after it: COMMIT follows.
+ * What a member hands back once it has read and decided: `send` sends its writes (all of them,
+ * before it returns) and answers with their outcome. The group calls every member's `send` in
+ * one go, so their writes leave together, and sends COMMIT behind them; nothing may be sent on
+ * the transaction after `send`.
  */
 export interface Staged<T> {
-  readonly answer: Promise<T>;
+  send(): Promise<T>;
 }
 
 /** How big a group may get, and how many may be under way at once. */
@@ -85,17 +87,18 @@ export function createGroupCommit<Tx>(
     return group.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   };
 
-  /** Its answer, with a handler attached at once: it may fail while other members still stage. */
-  const answerOf = (staged: Staged<unknown>): Promise<unknown> => {
-    staged.answer.catch(() => undefined);
-    return staged.answer;
+  /** Sends its writes; the answer gets a handler at once (it may fail before it is awaited). */
+  const sendOf = (staged: Staged<unknown>): Promise<unknown> => {
+    const answer = staged.send();
+    answer.catch(() => undefined);
+    return answer;
   };
 
   const alone = (member: Member<Tx>): Promise<void> =>
     transaction(async (tx, commit) => {
-      const staged = await member.fn(tx);
+      const answer = sendOf(await member.fn(tx));
       commit();
-      return answerOf(staged);
+      return answer;
     }).then(member.resolve, member.reject);
 
   const together = async (group: Member<Tx>[]): Promise<void> => {
@@ -103,10 +106,12 @@ export function createGroupCommit<Tx>(
     try {
       await transaction(async (tx, commit) => {
         const staged = await Promise.allSettled(group.map((member) => member.fn(tx)));
-        const answers = staged.flatMap((result) =>
-          result.status === 'fulfilled' ? [answerOf(result.value)] : [],
+        if (staged.some((result) => result.status === 'rejected')) throw new MemberFailed();
+        // Every member has decided: all their writes are sent now, in one go, and leave in one
+        // write to the server (see corkedSocket) with the COMMIT behind them.
+        const answers = staged.map((result) =>
+          result.status === 'fulfilled' ? sendOf(result.value) : Promise.reject(new MemberFailed()),
         );
-        if (answers.length < group.length) throw new MemberFailed();
         // Every member's writes are sent: COMMIT goes out with them. If one of them fails,
         // PostgreSQL answers it with ROLLBACK, and the transaction throws MemberFailed below.
         commit();

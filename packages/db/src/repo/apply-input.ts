@@ -81,12 +81,11 @@ function unchanged(state: SessionState): TransitionResult {
 type Attempt = { applied: AppliedInput | SessionNotFound; reads: ContextRead[] };
 
 /** An attempt that sends nothing more: its answer is known already. */
-const settled = (attempt: Attempt): Staged<Attempt> => ({ answer: Promise.resolve(attempt) });
+const settled = (attempt: Attempt): Staged<Attempt> => ({ send: () => Promise.resolve(attempt) });
 
 /**
- * Locks the session, loads the working set, decides, and sends the writes and the context
- * reads of the steps it starts; resolves with their answer pending, for COMMIT to go out with
- * them (see {@link Database.groupTransaction}).
+ * Locks the session, loads the working set and decides; resolves with the writes ready to send
+ * (see {@link Database.groupTransaction}: the group sends every member's at once, then COMMIT).
  */
 async function stage(tx: Db, args: ApplyInputArgs): Promise<Staged<Attempt>> {
   // Both sent at once, the lock first: one round trip (see prefetchCalls).
@@ -116,9 +115,22 @@ async function stage(tx: Db, args: ApplyInputArgs): Promise<Staged<Attempt>> {
     }
   }
   const result = args.decide(state);
+  return { send: () => send(tx, args, { state, lastSeq: stored.lastSeq, result }) };
+}
+
+/**
+ * Sends the writes of a decided input and the context reads of the steps it starts (before it
+ * returns: see {@link Staged}); resolves with what they answered.
+ */
+function send(
+  tx: Db,
+  args: ApplyInputArgs,
+  decided: { state: SessionState; lastSeq: number; result: TransitionResult },
+): Promise<Attempt> {
+  const { state, result } = decided;
   const committed = commitTransition(tx, {
     loaded: state,
-    lastSeq: stored.lastSeq,
+    lastSeq: decided.lastSeq,
     result,
     now: args.now,
     lease: { holder: args.holder, ms: args.leaseMs ?? DEFAULT_LEASE_MS },
@@ -133,14 +145,14 @@ async function stage(tx: Db, args: ApplyInputArgs): Promise<Staged<Attempt>> {
       ? [
           args.contexts
             .read(tx, {
-              sessionId: session.id,
+              sessionId: state.session.id,
               subtaskId: effect.owner.kind === 'subtask' ? effect.owner.subtaskId : null,
             })
             .then((read) => [effect.stepId, read] as const),
         ]
       : [],
   );
-  const answer = Promise.all([committed, ...contextReads]).then(([events, ...read]) => {
+  return Promise.all([committed, ...contextReads]).then(([events, ...read]) => {
     const started = new Map(read.map(([stepId, context]) => [stepId, context.messages] as const));
     const applied: AppliedInput = {
       notFound: false,
@@ -151,7 +163,6 @@ async function stage(tx: Db, args: ApplyInputArgs): Promise<Staged<Attempt>> {
     };
     return { applied, reads: read.map(([, context]) => context) };
   });
-  return { answer };
 }
 
 /**
