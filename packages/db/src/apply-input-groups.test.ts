@@ -1,9 +1,19 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
 import type { AppliedInput } from './repo/apply-input';
 import { applyInput } from './repo/apply-input';
 import { getSession } from './repo/session-views';
 import { testBackends, useTestDatabase } from './testing/backends';
-import { contextsOf, decideAt, sessionAwaitingOneCall, testClock } from './testing/fixtures';
+import { rowsOf } from './repo/raw';
+import {
+  apply,
+  contextsOf,
+  decideAt,
+  newSession,
+  sessionAwaitingOneCall,
+  stepDone,
+  testClock,
+} from './testing/fixtures';
 
 describe.each(testBackends(inject('databaseUrl')))('grouped inputs on $kind', (backend) => {
   const t = useTestDatabase(backend);
@@ -70,5 +80,60 @@ describe.each(testBackends(inject('databaseUrl')))('grouped inputs on $kind', (b
         expect(stored?.session.run.status).toBe('model_step');
       }
     }
+  });
+
+  it("writes every row of a transition in the transition's own transaction, before its COMMIT", async () => {
+    const clock = testClock();
+    const sessionId = await newSession(t.database, clock);
+    const started = await apply(t.database, {
+      sessionId,
+      clock,
+      input: { type: 'user_message', text: 'plan it' },
+    });
+    const planned = await apply(t.database, {
+      sessionId,
+      clock,
+      input: stepDone(started, 'a plan', [
+        {
+          name: 'create_plan',
+          arguments: {
+            goal: 'Ship it',
+            subtasks: [
+              { title: 'Write', description: 'Write a.ts', agent: 'coder', dependsOn: [] },
+              { title: 'Check', description: 'Check a.ts', agent: 'debug', dependsOn: [0] },
+            ],
+          },
+        },
+      ]),
+    });
+    const [plan] = Object.values(planned.result.state.plans);
+    /** Checks, right after it committed, that `applied` wrote its rows itself. */
+    const expectWrittenBy = async (applied: AppliedInput, subtasksWritten: number) => {
+      // The transaction's id as its events carry it (xid8), and as each row's xmin says it.
+      const lastEvent = applied.events.at(-1);
+      const rows = rowsOf<{ kind: string; xid: string }>(
+        await t.database.db.execute(sql`
+          SELECT 'event' AS kind, (tx::text::bigint % 4294967296)::text AS xid FROM events
+           WHERE session_id = ${sessionId} AND seq = ${lastEvent?.seq ?? 0}
+          UNION ALL SELECT 'session', xmin::text FROM sessions WHERE id = ${sessionId}
+          UNION ALL SELECT 'plan', xmin::text FROM plans WHERE id = ${plan?.id ?? ''}
+          UNION ALL SELECT 'subtask', xmin::text FROM subtasks WHERE plan_id = ${plan?.id ?? ''}`),
+      );
+      const writer = rows.find((row) => row.kind === 'event')?.xid;
+      expect(writer).toBeDefined();
+      expect(rows.find((row) => row.kind === 'session')?.xid).toBe(writer);
+      expect(rows.find((row) => row.kind === 'plan')?.xid).toBe(writer);
+      const subtasks = rows.filter((row) => row.kind === 'subtask' && row.xid === writer);
+      expect(subtasks).toHaveLength(subtasksWritten);
+    };
+    // Created: the plan and both subtasks.
+    await expectWrittenBy(planned, 2);
+    const approved = await apply(t.database, {
+      sessionId,
+      clock,
+      input: { type: 'plan_decision', planId: plan?.id ?? '', decision: 'approve', by: 'op' },
+    });
+    // Approved: the plan, and the first subtask, which starts.
+    await expectWrittenBy(approved, 1);
   });
 });

@@ -2,7 +2,7 @@ import type { Approval } from '@baton/domain';
 import { and, asc, eq, inArray, isNotNull, lte } from 'drizzle-orm';
 import type { Db } from '../client';
 import { changedOr } from './changed-columns';
-import { writeOrFail } from './written';
+import { sendNow, writeOrFail } from './written';
 import { approvals } from '../schema';
 import { iso, isoOrNull, toDate, toDateOrNull } from './dates';
 
@@ -62,7 +62,7 @@ export async function listApprovals(db: Db, sessionId: string): Promise<Approval
 
 /** Inserts new approvals. */
 export async function insertApprovals(tx: Db, records: readonly Approval[]): Promise<void> {
-  if (records.length > 0) await tx.insert(approvals).values(records.map(toRow));
+  if (records.length > 0) await sendNow(tx, tx.insert(approvals).values(records.map(toRow)));
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Plan, Subtask } from '@baton/domain';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { changedOr } from './changed-columns';
-import { writeOrFail } from './written';
+import { sendNow, writeOrFail } from './written';
 import { plans, sessions, subtasks } from '../schema';
 import { iso, toDate } from './dates';
 import type { Access } from './sessions';
@@ -107,7 +107,7 @@ export async function getPlan(
 
 /** Inserts new subtasks (of a plan already stored). */
 export async function insertSubtasks(tx: Db, records: readonly Subtask[]): Promise<void> {
-  if (records.length > 0) await tx.insert(subtasks).values(records.map(toSubtaskRow));
+  if (records.length > 0) await sendNow(tx, tx.insert(subtasks).values(records.map(toSubtaskRow)));
 }
 
 /**
@@ -116,7 +116,7 @@ export async function insertSubtasks(tx: Db, records: readonly Subtask[]): Promi
  */
 export function insertPlan(tx: Db, plan: Plan): Promise<void> {
   const planRow = (async () => {
-    await tx.insert(plans).values(toPlanRow(plan));
+    await sendNow(tx, tx.insert(plans).values(toPlanRow(plan)));
   })();
   return Promise.all([planRow, insertSubtasks(tx, plan.subtasks)]).then(() => undefined);
 }
