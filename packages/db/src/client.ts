@@ -194,13 +194,6 @@ function pgliteStatements(
   };
 }
 
-/**
- * A connection with this many statements unanswered takes further ones one per answer: a group
- * commit of 64 sessions sends some 700 in one go (postgres.js's default is 100; its types omit
- * the option, which it reads).
- */
-const MANY_IN_FLIGHT = { max_pipeline: 4096 } as postgres.Options<Record<string, never>>;
-
 /** How long closing waits for running statements before it drops their connections. */
 const CLOSE_TIMEOUT_S = 5;
 
@@ -209,7 +202,6 @@ function openPostgres(url: string): Database {
   let writes = 0;
   const client = postgres(url, {
     ...options,
-    ...MANY_IN_FLIGHT,
     max: 10,
     ...(namesOneHost(url)
       ? {
