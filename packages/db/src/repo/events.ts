@@ -1,5 +1,4 @@
 import type { DomainEvent, SessionEvent } from '@baton/domain';
-import type { SQL } from 'drizzle-orm';
 import { and, asc, eq, getTableColumns, gt, sql } from 'drizzle-orm';
 import type { Database, Db } from '../client';
 import { InvalidCursorError } from '../errors';
@@ -71,12 +70,7 @@ const APPEND_EVENTS = `INSERT INTO events (session_id, seq, type, data, at)
  * `<sessionId> <lastSeq>`: a follower that has already seen `lastSeq` need not read.
  */
 export async function notifyEvents(tx: Db, sessionId: string, lastSeq: number): Promise<void> {
-  await tx.execute(sql`SELECT ${notifyEventsSql(sessionId, lastSeq)}`);
-}
-
-/** The `pg_notify` call of {@link notifyEvents}, to put into a statement that runs anyway. */
-export function notifyEventsSql(sessionId: string, lastSeq: number): SQL {
-  return sql`pg_notify(${EVENTS_CHANNEL}, ${`${sessionId} ${lastSeq}`})`;
+  await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${`${sessionId} ${lastSeq}`})`);
 }
 
 /** What a commit's notification says: whose events, and the `seq` of the last one. */

@@ -112,7 +112,7 @@ export async function listMessages(db: Db, sessionId: string): Promise<Message[]
 }
 
 /** The messages of one context: a session's history (`subtaskId` null) or a subtask's own. */
-export function inContext(context: { sessionId: string; subtaskId: string | null }): SQL {
+function inContext(context: { sessionId: string; subtaskId: string | null }): SQL {
   return and(
     eq(messages.sessionId, context.sessionId),
     context.subtaskId === null
